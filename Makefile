@@ -1,0 +1,36 @@
+# The two commands of the quick start, and a few more.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test test-sqlite test-postgresql docs style bench clean
+
+$(STAMP): setup.py pyproject.toml requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[s3,thumbor]" -r requirements-test.txt
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) example/demo.py
+
+test: test-sqlite test-postgresql docs style
+	$(PY) -m django makemigrations --check --dry-run --settings=tests.settings
+
+test-sqlite: $(STAMP)
+	$(PY) -m pytest
+
+# The database-bound tests again, on a throwaway PostgreSQL server.
+test-postgresql: $(STAMP)
+	$(PY) tests/postgres.py $(PY) -m pytest -m "not browser" -p no:cacheprovider
+
+docs: $(STAMP)
+	$(PY) -m sphinx -W -q -b html docs docs/_build/html
+
+style: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+clean:
+	rm -rf $(VENV) .tox docs/_build example/var .pytest_cache .hypothesis

@@ -1,0 +1,134 @@
+"""Who may see what: queryset filters and per-object checks, side by side.
+
+The rules:
+
+* A user with the ``gallery.view`` permission (superusers included) sees
+  everything.
+* An album is visible when its policy is public, names the user, or names one
+  of the user's groups. An album without a policy is visible to nobody else.
+* A photo with its own policy follows that policy only. A photo without one
+  follows its album's policy when that policy has ``inherit`` set; otherwise
+  nobody else sees it.
+* Listings for authenticated users without ``gallery.view`` leave out public
+  albums until the user asks for them (see :func:`show_public`).
+
+Filters never join many-valued relations at the top level, so they return no
+duplicate rows and need no ``DISTINCT``.
+"""
+
+from django.db.models import Q
+
+from .models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy
+
+
+def can_see_everything(user):
+    """Tell whether ``user`` bypasses access policies."""
+    return user.has_perm("gallery.view")
+
+
+def user_group_ids(user):
+    """Primary keys of the groups of ``user``, fetched once per user object."""
+    if not user.is_authenticated or not hasattr(user, "groups"):
+        return frozenset()
+    if not hasattr(user, "_gallery_group_ids"):
+        user._gallery_group_ids = frozenset(user.groups.values_list("pk", flat=True))
+    return user._gallery_group_ids
+
+
+def allowed_policies(policy_model, user, include_public=True):
+    """Queryset of the policies of ``policy_model`` that grant access to ``user``."""
+    condition = Q(public=True) if include_public else Q(pk__in=[])
+    if user.is_authenticated:
+        users = policy_model.users
+        condition |= Q(
+            pk__in=users.through.objects.filter(
+                **{users.field.m2m_reverse_field_name(): user.pk}
+            ).values(users.field.m2m_field_name())
+        )
+        if hasattr(user, "groups"):
+            groups = policy_model.groups
+            condition |= Q(
+                pk__in=groups.through.objects.filter(
+                    group__in=user.groups.values("pk")
+                ).values(groups.field.m2m_field_name())
+            )
+    return policy_model.objects.filter(condition)
+
+
+def album_condition(user, include_public=True):
+    """``Q`` object selecting the albums visible to ``user`` (not for see-all users)."""
+    policies = allowed_policies(AlbumAccessPolicy, user, include_public)
+    return Q(pk__in=policies.values("album"))
+
+
+def photo_condition(user):
+    """``Q`` object selecting the photos visible to ``user`` (not for see-all users)."""
+    own = allowed_policies(PhotoAccessPolicy, user).values("photo")
+    inherited = allowed_policies(AlbumAccessPolicy, user).filter(inherit=True)
+    return Q(pk__in=own) | Q(
+        access_policy__isnull=True, album__in=inherited.values("album")
+    )
+
+
+def visible_albums(user, include_public=True, queryset=None):
+    """Albums that ``user`` may see, optionally leaving out public albums."""
+    if queryset is None:
+        queryset = Album.objects.all()
+    if can_see_everything(user):
+        return queryset
+    return queryset.filter(album_condition(user, include_public))
+
+
+def visible_photos(user, queryset=None):
+    """Photos that ``user`` may see."""
+    if queryset is None:
+        queryset = Photo.objects.all()
+    if can_see_everything(user):
+        return queryset
+    return queryset.filter(photo_condition(user))
+
+
+def policy_allows(policy, user, include_public=True):
+    """Tell whether ``policy`` (possibly ``None``) grants access to ``user``."""
+    if policy is None:
+        return False
+    if include_public and policy.public:
+        return True
+    if not user.is_authenticated:
+        return False
+    if any(member.pk == user.pk for member in policy.users.all()):
+        return True
+    group_ids = user_group_ids(user)
+    return any(group.pk in group_ids for group in policy.groups.all())
+
+
+def can_see_album(user, album, include_public=True):
+    """Object check matching :func:`visible_albums`."""
+    if can_see_everything(user):
+        return True
+    return policy_allows(album.get_access_policy(), user, include_public)
+
+
+def can_see_photo(user, photo):
+    """Object check matching :func:`visible_photos`."""
+    if can_see_everything(user):
+        return True
+    return policy_allows(photo.get_effective_access_policy(), user)
+
+
+def show_public(request):
+    """Tell whether album listings include public albums for this request.
+
+    Anonymous users and users who see everything always get them. Other users
+    get them after visiting a page with ``?show_public``, until ``?hide_public``;
+    the choice is kept in the session.
+    """
+    user = request.user
+    if not user.is_authenticated or can_see_everything(user):
+        return True
+    session = request.session
+    if "show_public" in request.GET:
+        session["show_public"] = True
+    elif "hide_public" in request.GET:
+        session["show_public"] = False
+    return session.get("show_public", False)

@@ -1,0 +1,33 @@
+"""The only reader of ``GALLERY_*`` settings; values are read on every access."""
+
+from django.conf import settings as django_settings
+
+DEFAULTS = {
+    "PHOTO_STORAGE": None,
+    "CACHE_STORAGE": None,
+    "PHOTO_DIR": None,
+    "CACHE_DIR": None,
+    "PATTERNS": (),
+    "IGNORES": (),
+    "RESIZE": "gallery.resizers.pillow.resize",
+    "RESIZE_PRESETS": {},
+    "RESIZE_OPTIONS": {},
+    "SENDFILE_HEADER": None,
+    "SENDFILE_ROOT": "",
+    "SENDFILE_PREFIX": "",
+    "TITLE": "Gallery",
+    "PREVIEW_COUNT": 5,
+    "ARCHIVE_EXPIRY": 60,
+}
+
+
+class Settings:
+    """Attribute access to ``GALLERY_<NAME>`` with the documented default."""
+
+    def __getattr__(self, name):
+        if name not in DEFAULTS:
+            raise AttributeError(f"unknown gallery setting: {name}")
+        return getattr(django_settings, f"GALLERY_{name}", DEFAULTS[name])
+
+
+conf = Settings()

@@ -1,0 +1,58 @@
+"""Access to the photo storage and the cache storage."""
+
+import functools
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.utils.module_loading import import_string
+
+from .conf import conf
+
+KINDS = ("photo", "cache")
+
+
+@functools.cache
+def get_storage(kind):
+    """Return the storage configured for ``kind``, "photo" or "cache"."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown storage kind: {kind!r}")
+    value = getattr(conf, f"{kind.upper()}_STORAGE")
+    if value is None:
+        legacy = getattr(conf, f"{kind.upper()}_DIR")
+        if legacy is None:
+            raise ImproperlyConfigured(
+                f"Set GALLERY_{kind.upper()}_STORAGE to a storage alias, "
+                f"a dotted path to a storage class or factory, or a storage."
+            )
+        return FileSystemStorage(location=legacy)
+    return build_storage(value)
+
+
+def build_storage(value):
+    """Turn a setting value into a storage instance."""
+    if isinstance(value, Storage):
+        return value
+    if not isinstance(value, str):
+        raise ImproperlyConfigured(f"Expected a string, got {value!r}.")
+    if value in settings.STORAGES:
+        return storages[value]
+    try:
+        factory = import_string(value)
+    except ImportError as exc:
+        raise ImproperlyConfigured(
+            f"{value!r} is neither an alias in STORAGES nor an importable path: {exc}"
+        ) from exc
+    storage = factory()
+    if not isinstance(storage, Storage):
+        raise ImproperlyConfigured(f"{value!r} did not return a storage.")
+    return storage
+
+
+def is_local(storage):
+    """Tell whether files of ``storage`` have a path on the local disk."""
+    try:
+        storage.path("")
+    except NotImplementedError:
+        return False
+    return True
