@@ -18,6 +18,10 @@ DEFAULTS = {
     "TITLE": "Gallery",
     "PREVIEW_COUNT": 5,
     "ARCHIVE_EXPIRY": 60,
+    # Additions of 1.0.
+    "REMOTE_SERVING": "redirect",  # or "stream"
+    "SIGNED_URL_EXPIRY": 300,  # seconds
+    "MAX_PIXELS": 100_000_000,  # larger originals are not resized
 }
 
 

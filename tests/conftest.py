@@ -25,3 +25,6 @@ def photo_storage():
 @pytest.fixture
 def cache_storage():
     return get_storage("cache")
+
+
+pytest_plugins = ["tests.fixtures.browser"]
