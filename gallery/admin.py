@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.urls import path
 
+from .admin_scan import scan_photos
 from .models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy
 
 
@@ -23,3 +25,9 @@ class AlbumAdmin(admin.ModelAdmin):
 class PhotoAdmin(admin.ModelAdmin):
     inlines = [PhotoAccessPolicyInline]
     readonly_fields = ["filename"]
+
+    def get_urls(self):
+        scan = path(
+            "scan/", self.admin_site.admin_view(scan_photos), name="gallery_scan_photos"
+        )
+        return [scan, *super().get_urls()]
