@@ -99,7 +99,8 @@ def check_pattern(index, entry):
     if not (
         isinstance(entry, list | tuple)
         and len(entry) == 2
-        and all(isinstance(item, str) for item in entry)
+        and isinstance(entry[0], str)
+        and isinstance(entry[1], str | re.Pattern)
     ):
         return [
             error(

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -71,6 +72,12 @@ class ChecksTests(SimpleTestCase):
     @override_settings(GALLERY_PATTERNS=[("Photos", r"(?P<a_year>\d{4}")])
     def test_e004_pattern_does_not_compile(self):
         self.assertReports("gallery.E004")
+
+    @override_settings(
+        GALLERY_PATTERNS=[(GOOD_PATTERN[0], re.compile(GOOD_PATTERN[1]))]
+    )
+    def test_compiled_pattern(self):
+        self.assertEqual(self.gallery_messages(), [])
 
     @override_settings(GALLERY_PATTERNS=[("Photos", r"(?P<a_year>\d{4})/(.*)")])
     def test_e005_pattern_lacks_captures(self):
