@@ -175,6 +175,8 @@ def check_user(user, person, index, albums, photos):
         for album, _ in albums:
             seen = access.can_see_album(user, album, include_public)
             assert seen == (album.pk in expected)
+            if include_public:  # the method kept from 0.9.1
+                assert album.is_allowed_for_user(user) == seen
     expected = {
         photo.pk
         for photo, own, album_policy in photos
@@ -183,6 +185,10 @@ def check_user(user, person, index, albums, photos):
     assert pks(access.visible_photos(user)) == expected
     for photo, _, _ in photos:
         assert access.can_see_photo(user, photo) == (photo.pk in expected)
+        assert photo.is_allowed_for_user(user) == (photo.pk in expected)
+    first = albums[0][0]
+    in_first = Photo.objects.filter(album=first)
+    assert pks(access.visible_photos(user, in_first)) == expected & pks(in_first)
 
 
 @settings(
