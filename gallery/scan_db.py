@@ -1,0 +1,108 @@
+"""What the scanner reads from and writes to the database."""
+
+import dataclasses
+
+from django.conf import settings
+from django.db import OperationalError, connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .bulk import insert_rows, update_rows
+from .models import Album, Photo
+from .scan_match import nfc
+
+PHOTO_COLUMNS = ("id", "filename", "date", "size", "modified", "etag", "album_id")
+DELETE_BATCH = 500
+
+
+class ScanBusy(Exception):
+    """Another scan holds the lock."""
+
+
+def lock(wait):
+    """Take the scan lock for the current transaction, waiting up to ``wait`` s."""
+    table = connection.ops.quote_name(Album._meta.db_table)
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SET LOCAL lock_timeout = {int(wait * 1000)}")
+                # Conflicts with itself and with writes, not with reads.
+                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+            elif connection.vendor == "sqlite":
+                # Any write statement takes the database write lock until commit.
+                cursor.execute(f"UPDATE {table} SET id = id WHERE 0 = 1")
+            else:
+                list(Album.objects.select_for_update().values_list("pk"))
+    except OperationalError as exc:
+        raise ScanBusy(_("Another scan is running; try again later.")) from exc
+
+
+@dataclasses.dataclass
+class State:
+    """Albums keyed by (category, NFC dirpath); photo rows by album pk, NFC name."""
+
+    albums: dict
+    photos: dict
+
+    def comparable(self, value):
+        """``value`` (a datetime) as it reads back from the database."""
+        if value is not None and not settings.USE_TZ and timezone.is_aware(value):
+            value = timezone.make_naive(value)
+        return value
+
+    def version(self, stored):
+        return stored.size, self.comparable(stored.modified), stored.etag
+
+
+def read_state():
+    """Read every album and every photo with one query each."""
+    albums = {
+        (album.category, nfc(album.dirpath)): album
+        for album in Album.objects.order_by()
+    }
+    photos = {}
+    rows = Photo.objects.order_by().values_list(*PHOTO_COLUMNS)
+    for row in rows.iterator(chunk_size=10_000):
+        photos.setdefault(row[6], {})[nfc(row[1])] = row
+    return State(albums, photos)
+
+
+def apply(plan):
+    """Write ``plan`` to the database; run inside a transaction."""
+    delete_by_pk(Photo, [pk for pk, _, _ in plan.photos_remove])
+    delete_by_pk(Album, [album.pk for album in plan.albums_remove])
+    update_albums(plan)
+    update_rows(Photo, ("filename", "size", "modified", "etag"), plan.photos_refresh)
+    update_rows(Photo, ("date",), plan.photos_redate)
+    if plan.albums_add:
+        insert_rows(
+            Album,
+            ("category", "dirpath", "date", "name"),
+            [(a.category, a.dirpath, a.date, a.name) for a in plan.albums_add],
+        )
+        rows = Album.objects.values_list("category", "dirpath", "pk")
+        pks = {(category, dirpath): pk for category, dirpath, pk in rows}
+        plan.photos_add = [(pks.get(ref, ref), *row) for ref, *row in plan.photos_add]
+    insert_rows(
+        Photo,
+        ("album_id", "filename", "date", "size", "modified", "etag"),
+        plan.photos_add,
+    )
+
+
+def delete_by_pk(model, pks):
+    for start in range(0, len(pks), DELETE_BATCH):
+        model.objects.filter(pk__in=pks[start : start + DELETE_BATCH]).delete()
+
+
+def update_albums(plan):
+    changed = []
+    for album, found_album in plan.albums_move:
+        album.category, album.dirpath = found_album.category, found_album.dirpath
+        album.date, album.name = found_album.date, found_album.name
+        changed.append(album)
+    for album, dirpath in plan.albums_rename:
+        album.dirpath = dirpath
+        changed.append(album)
+    if changed:
+        Album.objects.bulk_update(changed, ["category", "dirpath", "date", "name"])
