@@ -4,14 +4,15 @@ import dataclasses
 
 from django.conf import settings
 from django.db import OperationalError, connection
+from django.db.models import TextField, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .bulk import insert_rows, update_rows
+from .bulk import insert_rows, prepare, update_rows
 from .models import Album, Photo
 from .scan_match import nfc
 
-PHOTO_COLUMNS = ("id", "filename", "date", "size", "modified", "etag", "album_id")
 DELETE_BATCH = 500
 
 
@@ -43,28 +44,40 @@ class State:
 
     albums: dict
     photos: dict
+    as_text: object = None  # datetime -> stored text, when rows hold text
 
     def comparable(self, value):
         """``value`` (a datetime) as it reads back from the database."""
         if value is not None and not settings.USE_TZ and timezone.is_aware(value):
             value = timezone.make_naive(value)
-        return value
+        return self.as_text(value) if self.as_text else value
 
     def version(self, stored):
         return stored.size, self.comparable(stored.modified), stored.etag
 
 
-def read_state():
+def read_state(full=True):
     """Read every album and every photo with one query each."""
     albums = {
         (album.category, nfc(album.dirpath)): album
         for album in Album.objects.order_by()
     }
+    as_text = prepare(Photo._meta.get_field("modified"))
     photos = {}
-    rows = Photo.objects.order_by().values_list(*PHOTO_COLUMNS)
-    for row in rows.iterator(chunk_size=10_000):
+    for row in photo_rows(full, as_text):
         photos.setdefault(row[6], {})[nfc(row[1])] = row
-    return State(albums, photos)
+    return State(albums, photos, as_text)
+
+
+def photo_rows(full, as_text):
+    """Rows of PHOTO_COLUMNS; datetimes as stored text when ``as_text``."""
+    date, modified = "date", "modified"
+    if as_text:  # reading the text skips parsing every datetime
+        date, modified = Cast("date", TextField()), Cast("modified", TextField())
+    if not full:  # dates are compared only by a full scan
+        date = Value(None, TextField())
+    columns = ("id", "filename", date, "size", modified, "etag", "album_id")
+    return Photo.objects.order_by().values_list(*columns).iterator(chunk_size=10_000)
 
 
 def apply(plan):
@@ -80,9 +93,11 @@ def apply(plan):
             ("category", "dirpath", "date", "name"),
             [(a.category, a.dirpath, a.date, a.name) for a in plan.albums_add],
         )
+        created = {(album.category, album.dirpath): album for album in plan.albums_add}
         rows = Album.objects.values_list("category", "dirpath", "pk")
-        pks = {(category, dirpath): pk for category, dirpath, pk in rows}
-        plan.photos_add = [(pks.get(ref, ref), *row) for ref, *row in plan.photos_add]
+        for category, dirpath, pk in rows:
+            if (category, dirpath) in created:
+                created[category, dirpath].pk = pk
     insert_rows(
         Photo,
         ("album_id", "filename", "date", "size", "modified", "etag"),

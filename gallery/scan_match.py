@@ -2,7 +2,6 @@
 
 import dataclasses
 import datetime
-import posixpath
 import re
 import unicodedata
 
@@ -11,7 +10,9 @@ from django.utils import timezone
 
 from .conf import conf
 
-PHOTO_PARTS = ("year", "month", "day", "hour", "minute", "second")
+PHOTO_GROUPS = tuple(
+    f"p_{part}" for part in ("year", "month", "day", "hour", "minute", "second")
+)
 MAX_LENGTH = {"category": 100, "dirpath": 255, "name": 255, "filename": 255}
 
 
@@ -38,13 +39,13 @@ class Rules:
         )
 
     def match(self, path):
-        """Return ``(category, match)``, ``"ignored"``, or ``None`` when unmatched."""
+        """Return ``(category, pattern)``, ``"ignored"``, or ``None`` when unmatched."""
         if any(ignore.match(path) for ignore in self.ignores):
             return "ignored"
         for category, pattern in self.patterns:
             found = pattern.match(path)
             if found:
-                return category, found
+                return category, pattern
         return None
 
 
@@ -52,7 +53,10 @@ class Rules:
 class FoundPhoto:
     stored: object  # StoredFile
     filename: str  # as listed
-    match: re.Match
+    pattern: re.Pattern  # matched again when needed, not kept: saves memory
+
+    def match(self):
+        return self.pattern.match(nfc(self.stored.name))
 
 
 @dataclasses.dataclass
@@ -61,6 +65,7 @@ class FoundAlbum:
 
     category: str
     dirpath: str  # as listed
+    pk: int | None = None  # once created
     photos: dict = dataclasses.field(default_factory=dict)
     date: datetime.date | None = None
     name: str = ""
@@ -96,15 +101,18 @@ def match_listing(listing, rules, trace=False):
             if trace:
                 found.ignored.append(path)
             continue
-        category, match = result
+        category, pattern = result
         if trace:
             found.matched.append(path)
-        dirpath, filename = posixpath.split(stored.name)
-        key = category, nfc(dirpath)
-        album = albums.get(key)
+        # NFC works per "/"-separated part: the split of both forms agrees.
+        dirpath, _, filename = stored.name.rpartition("/")
+        normal_dirpath, _, normal_filename = path.rpartition("/")
+        album = albums.get((category, normal_dirpath))
         if album is None:
-            album = albums[key] = FoundAlbum(category, dirpath)
-        album.photos[nfc(filename)] = FoundPhoto(stored, filename, match)
+            album = albums[category, normal_dirpath] = FoundAlbum(category, dirpath)
+        if filename == normal_filename:
+            filename = normal_filename  # one string instead of two
+        album.photos[normal_filename] = FoundPhoto(stored, filename, pattern)
     for key, album in list(albums.items()):
         error = describe_album(album)
         if error:
@@ -117,7 +125,7 @@ def match_listing(listing, rules, trace=False):
 def describe_album(album):
     """Set the album's date and name from its first photo; return an error or ``""``."""
     first = album.photos[min(album.photos)]
-    captures = first.match.groupdict()
+    captures = first.match().groupdict()
     try:
         parts = [int(captures[f"a_{part}"]) for part in ("year", "month", "day")]
         album.date = datetime.date(*parts)
@@ -143,15 +151,18 @@ def describe_album(album):
 
 def photo_date(found_photo):
     """Return ``(date or None, warning or "")`` from the photo's captures."""
-    captures = found_photo.match.groupdict()
+    match = found_photo.match()
     try:
-        parts = [int(captures[f"p_{part}"]) for part in PHOTO_PARTS]
-    except (KeyError, TypeError):
+        parts = match.group(*PHOTO_GROUPS)
+    except IndexError:  # the pattern has no photo date
+        return None, ""
+    if None in parts:
         return None, ""
     try:
-        date = datetime.datetime(*parts)
+        date = datetime.datetime(*map(int, parts))
     except ValueError as exc:
-        return None, f"{found_photo.match.string}: invalid photo time ({exc})"
+        return None, f"{match.string}: invalid photo time ({exc})"
     if settings.USE_TZ:
-        date = timezone.make_aware(date, timezone.get_default_timezone())
+        # make_aware() without its checks: date is naive, the zone is zoneinfo.
+        date = date.replace(tzinfo=timezone.get_default_timezone())
     return date, ""

@@ -13,7 +13,7 @@ class Plan:
     albums_remove: list = dataclasses.field(default_factory=list)  # Album
     albums_move: list = dataclasses.field(default_factory=list)  # (Album, FoundAlbum)
     albums_rename: list = dataclasses.field(default_factory=list)  # (Album, dirpath)
-    # (album pk or album key, filename, date, size, modified, etag)
+    # (album pk or FoundAlbum, filename, date, size, modified, etag)
     photos_add: list = dataclasses.field(default_factory=list)
     photos_remove: list = dataclasses.field(default_factory=list)  # (pk, album, name)
     photos_redate: list = dataclasses.field(default_factory=list)  # (pk, date)
@@ -56,11 +56,7 @@ def make_plan(found, state, unreadable=(), *, full=False):
     for found_album in new:
         if id(found_album) not in moved:
             plan.albums_add.append(found_album)
-            add_photos(
-                plan,
-                (found_album.category, found_album.dirpath),
-                found_album.photos.values(),
-            )
+            add_photos(plan, found_album, found_album.photos.values())
     check_safety(plan, state, found)
     return plan
 

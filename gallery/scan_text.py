@@ -32,7 +32,7 @@ def photo_lines(report):
     """Describe the photo changes, one line each."""
     plan, names = report.plan, report.album_names
     for ref, filename, *_rest in plan.photos_add:
-        album = nfc(ref[1] if isinstance(ref, tuple) else names[ref])
+        album = nfc(names[ref] if isinstance(ref, int) else ref.dirpath)
         yield _("Adding photo %(name)s to album %(album)s") % {
             "name": nfc(filename),
             "album": album,

@@ -89,7 +89,9 @@ def scan(storage=None, *, full=False, dry_run=False, force=False, rules=None, **
         )
         del listing  # the matched albums hold what is still needed
         progress("plan")
-        plan_and_apply(report, full, dry_run, force, opts.get("lock_wait", 30))
+        plan_and_apply(
+            report, full, dry_run, force, opts.get("lock_wait", 30), progress
+        )
     except (ListingError, scan_db.ScanBusy) as exc:
         report.fatal = str(exc)
     except DatabaseError as exc:
@@ -100,11 +102,11 @@ def scan(storage=None, *, full=False, dry_run=False, force=False, rules=None, **
     return report
 
 
-def plan_and_apply(report, full, dry_run, force, lock_wait):
+def plan_and_apply(report, full, dry_run, force, lock_wait, progress):
     with transaction.atomic():
         if not dry_run:
             scan_db.lock(lock_wait)
-        state = scan_db.read_state()
+        state = scan_db.read_state(full)
         report.album_names = {a.pk: a.dirpath for a in state.albums.values()}
         report.plan = plan = make_plan(
             report.found, state, report.unreadable, full=full
@@ -113,5 +115,6 @@ def plan_and_apply(report, full, dry_run, force, lock_wait):
         report.photos_in_removed = sum(len(state.photos.get(pk, ())) for pk in removed)
         if dry_run or (plan.refusal and not force):
             return
+        progress("apply")
         scan_db.apply(plan)
         report.applied = True

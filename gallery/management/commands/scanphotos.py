@@ -8,7 +8,8 @@ from gallery.scanner import scan
 PHASES = {
     "list": "Listing the photo storage",
     "match": "Matching paths",
-    "plan": "Comparing with the database and writing",
+    "plan": "Comparing with the database",
+    "apply": "Writing to the database",
 }
 
 
