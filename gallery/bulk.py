@@ -13,7 +13,7 @@ ONE_STATEMENT = ("sqlite", "postgresql")
 
 
 def insert_rows(model, fields, rows):
-    """Insert ``rows``, tuples of Python values for ``fields``, into ``model``'s table."""
+    """Insert ``rows``, tuples of Python values for ``fields``, into the table."""
     if not rows:
         return
     if connection.vendor not in ONE_STATEMENT:

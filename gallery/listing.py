@@ -45,7 +45,8 @@ def list_storage(storage):
         lister = s3_lister()
         if lister is not None:
             return lister(storage)
-    if is_local(storage):
+    # InMemoryStorage has path() but no directory on disk.
+    if is_local(storage) and not isinstance(storage, InMemoryStorage):
         return list_local(storage.path(""))
     return list_generic(storage)
 

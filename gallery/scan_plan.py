@@ -34,7 +34,7 @@ class Plan:
 
 
 def make_plan(found, state, unreadable=(), *, full=False):
-    """Return the :class:`Plan` turning ``state`` (database) into ``found`` (storage)."""
+    """Return the :class:`Plan` that turns ``state`` (database) into ``found``."""
     plan = Plan(errors=list(found.errors))
     protected = [nfc(path) for path, _ in unreadable]
     vanished = []

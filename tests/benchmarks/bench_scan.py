@@ -11,7 +11,6 @@ import io
 import json
 import os
 import resource
-import shutil
 import sys
 import tempfile
 import time
