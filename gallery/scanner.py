@@ -118,3 +118,4 @@ def plan_and_apply(report, full, dry_run, force, lock_wait, progress):
         progress("apply")
         scan_db.apply(plan)
         report.applied = True
+        report.album_names.update((a.pk, a.dirpath) for a in plan.albums_add)
