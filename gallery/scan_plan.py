@@ -57,6 +57,8 @@ def make_plan(found, state, unreadable=(), *, full=False):
         if id(found_album) not in moved:
             plan.albums_add.append(found_album)
             add_photos(plan, found_album, found_album.photos.values())
+    plan.albums_add.sort(key=lambda album: (nfc(album.dirpath), album.category))
+    plan.albums_remove.sort(key=lambda album: (album.dirpath, album.category))
     check_safety(plan, state, found)
     return plan
 
