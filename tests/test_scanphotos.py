@@ -131,3 +131,31 @@ def test_exit_status_of_a_real_process(tmp_path):
     assert result.stderr.strip().splitlines() == [
         f"CommandError: The photo directory {tmp_path / 'missing'} does not exist."
     ]
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_on_a_terminal_for_long_scans(photo_tree, monkeypatch):
+    from gallery.management.commands.scanphotos import Command
+
+    photo_tree.album(SNOW, 1)
+    out = Terminal()
+    call_command("scanphotos", stdout=out)
+    assert "\r" not in out.getvalue()  # a short scan
+    monkeypatch.setattr(Command, "progress_after", 0)
+    out = Terminal()
+    call_command("scanphotos", stdout=out)
+    assert "\r\033[KListing the photo storage... (" in out.getvalue()
+    assert "\r\033[KComparing with the database... (" in out.getvalue()
+
+
+def test_no_progress_when_not_a_terminal(photo_tree, monkeypatch):
+    from gallery.management.commands.scanphotos import Command
+
+    monkeypatch.setattr(Command, "progress_after", 0)
+    photo_tree.album(SNOW, 1)
+    out, _ = run()
+    assert not any("\r" in line for line in out)

@@ -15,6 +15,7 @@ PHASES = {
 
 class Command(BaseCommand):
     help = "Scan the photo storage and update albums and photos."
+    progress_after = 1.0  # seconds: short scans show no progress line
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             trace=verbosity >= 3,
             progress=self.progress if self.show_progress() else None,
         )
-        self.progress(None)
+        self.clear_progress()
         self.print_report(report, verbosity)
         if report.fatal:
             raise CommandError(report.fatal, returncode=2)
@@ -56,13 +57,18 @@ class Command(BaseCommand):
         return self.verbosity >= 1 and getattr(self.stdout, "isatty", bool)()
 
     def progress(self, phase):
-        """Show the current phase on the terminal, on one line."""
-        if not self.show_progress():
-            return
+        """Show the current phase of a long scan on one terminal line."""
         elapsed = time.perf_counter() - self.started
-        text = f"{PHASES[phase]}... ({elapsed:.1f} s)" if phase else ""
-        self.stdout.write(f"\r\033[K{text}", ending="")
-        self.stdout.flush()
+        if elapsed >= self.progress_after:
+            self.shown = True
+            self.stdout.write(
+                f"\r\033[K{PHASES[phase]}... ({elapsed:.1f} s)", ending=""
+            )
+            self.stdout.flush()
+
+    def clear_progress(self):
+        if getattr(self, "shown", False):
+            self.stdout.write("\r\033[K", ending="")
 
     def print_report(self, report, verbosity):
         found = report.found
