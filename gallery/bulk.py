@@ -7,6 +7,7 @@ with the number of rows; other databases fall back to Django's batches.
 import json
 
 from django.db import connection, models
+from django.utils import timezone
 
 BATCH_SIZE = 500
 ONE_STATEMENT = ("sqlite", "postgresql")
@@ -91,6 +92,8 @@ def sqlite_datetime_text(zone):
     def convert(value):
         if value is None or value.tzinfo is None:
             return value if value is None else str(value)
+        if zone is None:  # USE_TZ = False: naive, in the default time zone
+            return str(timezone.make_naive(value))
         if value.tzinfo is not zone:
             value = value.astimezone(zone)
         return str(value)[:-6]  # without "+00:00"

@@ -95,12 +95,12 @@ def scan_local_dir(root, relative, listing, pending, seen):
     files = []
     with os.scandir(path) as entries:
         for entry in entries:
-            if entry.is_dir():
-                pending.append(prefix + entry.name)
-            elif entry.is_file():
+            if entry.is_file():
                 stat = entry.stat()
                 modified = datetime.datetime.fromtimestamp(stat.st_mtime, datetime.UTC)
                 files.append(StoredFile(prefix + entry.name, stat.st_size, modified))
+            elif entry.is_dir():
+                pending.append(prefix + entry.name)
     listing.files.extend(files)
 
 

@@ -46,9 +46,12 @@ class State:
     photos: dict
     as_text: object = None  # datetime -> stored text, when rows hold text
 
+    def __post_init__(self):
+        self.naive = not settings.USE_TZ  # read once: settings are slow to read
+
     def comparable(self, value):
         """``value`` (a datetime) as it reads back from the database."""
-        if value is not None and not settings.USE_TZ and timezone.is_aware(value):
+        if self.naive and value is not None and timezone.is_aware(value):
             value = timezone.make_naive(value)
         return self.as_text(value) if self.as_text else value
 
@@ -77,7 +80,14 @@ def photo_rows(full, as_text):
     if not full:  # dates are compared only by a full scan
         date = Value(None, TextField())
     columns = ("id", "filename", date, "size", modified, "etag", "album_id")
-    return Photo.objects.order_by().values_list(*columns).iterator(chunk_size=10_000)
+    queryset = Photo.objects.order_by().values_list(*columns)
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return queryset.iterator(chunk_size=10_000)
+    # These drivers return the values Django would; skip its per-row work.
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def apply(plan):

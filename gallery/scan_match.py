@@ -40,7 +40,7 @@ class Rules:
 
     def match(self, path):
         """Return ``(category, pattern)``, ``"ignored"``, or ``None`` when unmatched."""
-        if any(ignore.match(path) for ignore in self.ignores):
+        if self.ignores and any(ignore.match(path) for ignore in self.ignores):
             return "ignored"
         for category, pattern in self.patterns:
             found = pattern.match(path)

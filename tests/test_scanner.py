@@ -95,6 +95,16 @@ def test_full_scan_corrects_photo_dates(photo_tree):
     assert scan(full=True).counts["photos_redated"] == 0
 
 
+@override_settings(USE_TZ=False)
+def test_naive_datetimes_without_time_zone_support(photo_tree):
+    photo_tree.album(SNOW, 2)
+    scan()
+    photo = Photo.objects.get(filename="2013-01-19_10-00-01.jpg")
+    assert photo.date == datetime.datetime(2013, 1, 19, 10, 0, 1)
+    assert photo.modified.tzinfo is None
+    assert not scan(full=True).plan.changes
+
+
 def test_dry_run_changes_nothing(photo_tree):
     photo_tree.album(SNOW, 2)
     report = scan(dry_run=True)
