@@ -5,6 +5,7 @@ Nothing here prints: :func:`scan` returns a :class:`Report` that the
 """
 
 import dataclasses
+import re
 import time
 
 from django.db import DatabaseError, transaction
@@ -94,6 +95,11 @@ def scan(storage=None, *, full=False, dry_run=False, force=False, rules=None, **
         )
     except (ListingError, scan_db.ScanBusy) as exc:
         report.fatal = str(exc)
+    except re.error as exc:
+        report.fatal = _("Invalid regular expression %(pattern)r: %(error)s") % {
+            "pattern": exc.pattern,
+            "error": exc,
+        }
     except DatabaseError as exc:
         report.fatal = _("The scan failed and changed nothing: %(error)s") % {
             "error": exc

@@ -191,6 +191,13 @@ class UnreachableStorage(Storage):
         raise ConnectionError("Connection refused")
 
 
+def test_invalid_pattern_is_reported(photo_tree):
+    photo_tree.album(SNOW, 1)
+    with override_settings(GALLERY_PATTERNS=[("Photos", "(?P<a_year>")]):
+        report = scan()
+    assert report.fatal.startswith("Invalid regular expression '(?P<a_year>'")
+
+
 def test_unreachable_storage_changes_nothing():
     make_album(SNOW)
     report = scan(UnreachableStorage())
