@@ -4,12 +4,11 @@ import re
 import unicodedata
 import urllib.parse
 
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.http import parse_etags
 
 UNSAFE = re.compile(r"[^A-Za-z0-9 !#$&+,.=@^_`{}~()\[\]-]")
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
-BLOCK_SIZE = 64 * 1024
 
 
 def content_disposition(filename, attachment=False):
@@ -53,23 +52,34 @@ def partial_response(request, file, size, etag):
         return None
     if bounds is False:
         file.close()
-        response = StreamingHttpResponse([], status=416)
+        response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return response
     start, end = bounds
-    response = StreamingHttpResponse(read_range(file, start, end), status=206)
+    response = FileResponse(RangeFile(file, start, end), status=206)
     response["Content-Range"] = f"bytes {start}-{end}/{size}"
     response["Content-Length"] = end - start + 1
     return response
 
 
-def read_range(file, start, end):
-    with file:
+class RangeFile:
+    """Reads ``file`` from ``start`` to ``end`` included, then ends.
+
+    It has no ``fileno()``, so WSGI servers read it instead of sending the
+    whole file with ``sendfile()``.
+    """
+
+    def __init__(self, file, start, end):
         file.seek(start)
-        remaining = end - start + 1
-        while remaining > 0:
-            chunk = file.read(min(BLOCK_SIZE, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
-            yield chunk
+        self.file = file
+        self.remaining = end - start + 1
+
+    def read(self, size=-1):
+        if size < 0 or size > self.remaining:
+            size = self.remaining
+        data = self.file.read(size)
+        self.remaining -= len(data)
+        return data
+
+    def close(self):
+        self.file.close()
