@@ -140,6 +140,7 @@ def tee_into_cache(chunks, cache, name):
                     yield chunk
         cachefiles.move_into(cache, name, temp_path)
     finally:
+        chunks.close()
         if os.path.exists(temp_path):
             os.unlink(temp_path)
 
