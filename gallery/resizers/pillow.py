@@ -138,7 +138,9 @@ def shrink(image, orientation, width, height, crop):
     else:
         size = (round(original[0] * factor) or 1, round(original[1] * factor) or 1)
     box = crop_box(image.size, size) if crop else (0, 0, *image.size)
-    result = image.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    # The filter and gap of Image.thumbnail(): sharp enough, twice as fast as
+    # Lanczos, which matters once draft mode has made decoding cheap.
+    result = image.resize(size, Image.Resampling.BICUBIC, box=box, reducing_gap=2.0)
     if orientation in TRANSPOSE:
         result = result.transpose(TRANSPOSE[orientation])
     return result
