@@ -3,6 +3,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import urllib.parse
 from pathlib import Path
 from unittest import mock
 
@@ -412,3 +413,51 @@ def test_concurrent_first_requests_in_processes_decode_once(tmp_path):
     name = cachefiles.resized_name(photo, 128, 128, True)
     assert load(cache.path(name)).size == (128, 128)
     assert not [n for n in os.listdir(cache.path(os.path.dirname(name))) if ".tmp" in n]
+
+
+@pytest.mark.django_db
+@override_settings(GALLERY_LOCK_CACHE="default")
+def test_concurrent_first_requests_with_cache_locks_decode_once():
+    photo = public_photo(make_image(1200, 800))
+    photo.album  # noqa: B018
+    get_storage("cache")
+    barrier = threading.Barrier(16)
+    patch, sizes = spy_decode()
+
+    def request():
+        barrier.wait()
+        pillow.resize(photo, 128, 128, True)
+
+    with patch:
+        threads = [threading.Thread(target=request) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert len(sizes) == 1
+
+
+# thumbor
+
+
+@pytest.mark.django_db
+@override_settings(GALLERY_RESIZE="gallery.resizers.thumbor.resize")
+def test_thumbor_resizer_redirects_to_signed_url(client):
+    import libthumbor
+
+    photo = public_photo(make_image(), "Été.jpg")
+    response = client.get(resized_url(photo, "standard"))
+    assert response.status_code == 302
+    location = urllib.parse.unquote(response["Location"])
+    assert location.startswith("http://127.0.0.1:8888/")
+    signature, path = location.removeprefix("http://127.0.0.1:8888/").split("/", 1)
+    assert path == f"fit-in/768x768/smart/{photo.image_name}"
+    crypto = libthumbor.CryptoURL(key="thumbor security key of the test suite")
+    expected = crypto.generate(
+        image_url=urllib.parse.quote(photo.image_name.encode(), safe="/"),
+        width=768,
+        height=768,
+        fit_in=True,
+        smart=True,
+    )
+    assert urllib.parse.unquote(expected) == f"/{signature}/{path}"

@@ -236,6 +236,25 @@ def test_remote_redirect_is_signed_and_short_lived(tmp_path):
     assert disposition.startswith('attachment; filename="b.zip"')
 
 
+def test_s3_redirect_is_presigned_with_expiry():
+    from storages.backends.s3 import S3Storage
+
+    storage = S3Storage(
+        bucket_name="photos",
+        access_key="key",
+        secret_key="secret",
+        region_name="us-east-1",
+        endpoint_url="http://127.0.0.1:9",
+        signature_version="s3v4",
+    )
+    response = serving.serve(get(), storage, "2013/a b.jpg", attachment=True)
+    location = response["Location"]
+    assert location.startswith("http://127.0.0.1:9/photos/2013/a%20b.jpg?")
+    assert "X-Amz-Expires=300" in location
+    assert "X-Amz-Signature=" in location
+    assert "response-content-disposition=attachment" in location
+
+
 @override_settings(GALLERY_REMOTE_SERVING="stream")
 def test_remote_stream(responses):
     storage = get_storage("cache")
