@@ -461,3 +461,11 @@ def test_thumbor_resizer_redirects_to_signed_url(client):
         smart=True,
     )
     assert urllib.parse.unquote(expected) == f"/{signature}/{path}"
+
+
+def test_cmyk_jpeg_stays_jpeg():
+    buffer = io.BytesIO()
+    Image.new("CMYK", (300, 200), (0, 50, 100, 0)).save(buffer, "JPEG")
+    (output,) = pillow.render(buffer.getvalue(), [(64, 64, True)])
+    result = load(output)
+    assert (result.format, result.mode, result.size) == ("JPEG", "CMYK", (64, 64))

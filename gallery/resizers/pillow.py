@@ -31,6 +31,7 @@ TRANSPOSE = {
 }
 ORIENTATION = 0x0112
 ICC_FORMATS = {"JPEG", "PNG", "WEBP", "TIFF"}
+SAVED_AS = {"MPO": "JPEG"}  # cameras' multi-picture JPEG: keep the main picture
 
 
 def resize(photo, width, height, crop=True):
@@ -158,7 +159,7 @@ def crop_box(size, target):
 
 def encode(source, result):
     """Bytes of ``result`` in the format of ``source``, with its colour profile."""
-    format = source.format or "PNG"
+    format = SAVED_AS.get(source.format, source.format or "PNG")
     options = dict(conf.RESIZE_OPTIONS.get(format, {}))
     icc_profile = source.info.get("icc_profile")
     if icc_profile and format in ICC_FORMATS:
