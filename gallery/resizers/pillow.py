@@ -14,7 +14,7 @@ from PIL import Image
 
 from .. import cachefiles, locks
 from ..conf import conf
-from ..storages import get_storage
+from ..storages import get_storage, is_local
 from . import CachedFile, ImageUnavailable
 
 logger = logging.getLogger("gallery.resizers")
@@ -55,9 +55,9 @@ def build(photo, targets):
     marker = cachefiles.broken_name(photo)
     if cache.exists(marker):
         raise ImageUnavailable(f"{photo.image_name} is marked as broken")
-    data = read_original(photo)
     try:
-        outputs = render(data, [target[1:] for target in targets])
+        with open_original(photo) as original:
+            outputs = render(original, [target[1:] for target in targets])
     except ImageUnavailable as exc:
         logger.warning("Cannot resize %s: %s", photo.image_name, exc)
         cachefiles.save_atomically(cache, marker, ContentFile(str(exc).encode()))
@@ -66,19 +66,32 @@ def build(photo, targets):
         cachefiles.save_atomically(cache, name, ContentFile(output))
 
 
-def read_original(photo):
+def open_original(photo):
+    """The original as a file: read from disk, or fully read from a remote storage.
+
+    Reading a remote file first keeps network errors apart from decoding
+    errors: only the latter mark the file as broken.
+    """
+    storage = get_storage("photo")
     try:
-        with get_storage("photo").open(photo.image_name, "rb") as original:
-            return original.read()
+        if is_local(storage):
+            return open(storage.path(photo.image_name), "rb")
+        with storage.open(photo.image_name, "rb") as original:
+            return io.BytesIO(original.read())
     except FileNotFoundError as exc:
         logger.warning("Cannot resize %s: file not found", photo.image_name)
         raise ImageUnavailable(f"{photo.image_name} is missing") from exc
 
 
-def render(data, sizes):
-    """Encode ``data`` resized to each ``(width, height, crop)`` of ``sizes``."""
+def render(source, sizes):
+    """Encode ``source`` (bytes or a file) resized to each size of ``sizes``.
+
+    ``sizes`` are ``(width, height, crop)``.
+    """
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
     try:
-        image, orientation = decode(data, sizes)
+        image, orientation = decode(source, sizes)
         return [encode(image, shrink(image, orientation, *size)) for size in sizes]
     except ImageUnavailable:
         raise
@@ -86,11 +99,9 @@ def render(data, sizes):
         raise ImageUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
 
-def decode(data, sizes):
-    """Open ``data`` and decode it at the smallest scale fit for all ``sizes``."""
-    if not data:
-        raise ImageUnavailable("empty file")
-    image = Image.open(io.BytesIO(data))
+def decode(source, sizes):
+    """Open ``source`` and decode it at the smallest scale fit for all ``sizes``."""
+    image = Image.open(source)
     width, height = image.size
     if width * height > conf.MAX_PIXELS:
         raise ImageUnavailable(f"{width}x{height} exceeds GALLERY_MAX_PIXELS")

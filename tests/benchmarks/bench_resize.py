@@ -68,7 +68,7 @@ def make_photo(side, size):
     return photo
 
 
-def decode_time(path, factor, repeat):
+def decoder(path, factor):
     from PIL import Image
 
     def decode():
@@ -76,18 +76,19 @@ def decode_time(path, factor, repeat):
             image.draft("RGB", (image.width // factor, image.height // factor))
             image.load()
 
-    return median_time(decode, repeat)
+    return decode
 
 
-def median_time(function, repeat, before=None):
-    times = []
+def best_times(workloads, repeat, before):
+    """Best time of each workload, run in turn so that load affects all alike."""
+    times = {name: [] for name in workloads}
     for _ in range(repeat):
-        if before:
+        for name, function in workloads.items():
             before()
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)  # the least disturbed run of a shared machine
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
+    return {name: min(values) for name, values in times.items()}
 
 
 def count_decodes(side):
@@ -133,17 +134,19 @@ def worker(side, source, repeat):
         photo = make_photo(side, os.path.getsize(source))
 
         def clear():
-            shutil.rmtree(cache_dir, ignore_errors=True)
-            cache_dir.mkdir()
+            # Forget resized files; keep what a running site keeps (lock files).
+            cache_dir.mkdir(exist_ok=True)
+            for entry in cache_dir.iterdir():
+                if entry.name != ".locks":
+                    shutil.rmtree(entry)
 
-        result = {
-            "draft8": decode_time(source, 8, repeat),
-            "draft4": decode_time(source, 4, repeat),
-            "thumb": median_time(lambda: resize(photo, 128, 128, True), repeat, clear),
-            "standard": median_time(
-                lambda: resize(photo, 768, 768, False), repeat, clear
-            ),
+        workloads = {
+            "draft8": decoder(source, 8),
+            "thumb": lambda: resize(photo, 128, 128, True),
+            "draft4": decoder(source, 4),
+            "standard": lambda: resize(photo, 768, 768, False),
         }
+        result = best_times(workloads, repeat, clear)
         decodes = count_decodes(side)
         simultaneous(resize, photo, clear)
         result["decodes"] = len(decodes)
@@ -163,7 +166,7 @@ def collect(quick=False):
 
     with tempfile.TemporaryDirectory(prefix="bench-resize-") as directory:
         source = make_jpeg(Path(directory) / "24mp.jpg")
-        results = compare(HERE / "bench_resize.py", source, 3 if quick else 7)
+        results = compare(HERE / "bench_resize.py", source, 3 if quick else 11)
     base, cur = results["baseline"], results["current"]
     return [
         (DRAFT8, base["draft8"], cur["draft8"], "s"),
