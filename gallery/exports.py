@@ -7,6 +7,7 @@ the next visitor who may see the same photos gets that file.
 """
 
 import datetime
+import logging
 import os
 import posixpath
 import tempfile
@@ -19,6 +20,8 @@ from . import access, cachefiles, serving
 from .conf import conf
 from .http import content_disposition
 from .storages import get_storage, is_local
+
+logger = logging.getLogger("gallery.exports")
 
 BLOCK_SIZE = 1024 * 1024
 ARCHIVE_DIR = "exports"
@@ -51,8 +54,9 @@ def export_response(request, album, photos):
     if cache.exists(name):
         return serving.serve(request, cache, name, filename=filename, attachment=True)
     delete_expired_archives(cache)
+    missing = []
     response = StreamingHttpResponse(
-        tee_into_cache(stream_zip(photos), cache, name),
+        tee_into_cache(stream_zip(photos, missing), cache, name, missing),
         content_type="application/zip",
     )
     response["Content-Disposition"] = content_disposition(filename, attachment=True)
@@ -91,26 +95,38 @@ class Chunks:
         return b"".join(chunks)
 
 
-def stream_zip(photos):
-    """Yield the bytes of a zip archive of ``photos`` as it is built."""
+def stream_zip(photos, missing):
+    """Yield the bytes of a zip archive of ``photos`` as it is built.
+
+    Photos whose file is missing are left out and appended to ``missing``.
+    """
     storage = get_storage("photo")
     output = Chunks()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
         for photo, name in zip(photos, entry_names(photos), strict=True):
-            yield from add_photo(zf, output, storage, photo, name)
+            try:
+                source = storage.open(photo.image_name, "rb")
+            except FileNotFoundError:
+                logger.warning("Cannot export %s: file not found", photo.image_name)
+                missing.append(photo.image_name)
+                continue
+            with source:
+                yield from add_entry(zf, output, source, entry_info(photo, name))
     yield output.pop()
 
 
-def add_photo(zf, output, storage, photo, name):
+def entry_info(photo, name):
     info = zipfile.ZipInfo(name, date_time=entry_time(photo))
     info.compress_type = zipfile.ZIP_STORED
-    size = photo.size if photo.size is not None else storage.size(photo.image_name)
-    info.file_size = size
-    large = size >= zipfile.ZIP64_LIMIT
-    with (
-        storage.open(photo.image_name, "rb") as source,
-        zf.open(info, "w", force_zip64=large) as entry,
-    ):
+    # Only decides whether the entry needs ZIP64; the real size is written
+    # after the data.
+    info.file_size = photo.size or 0
+    return info
+
+
+def add_entry(zf, output, source, info):
+    large = info.file_size >= zipfile.ZIP64_LIMIT
+    with zf.open(info, "w", force_zip64=large) as entry:
         while block := source.read(BLOCK_SIZE):
             entry.write(block)
             yield output.pop()
@@ -126,8 +142,11 @@ def entry_time(photo):
     return max(moment.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
 
 
-def tee_into_cache(chunks, cache, name):
-    """Yield ``chunks`` and publish them as ``name`` once all are sent."""
+def tee_into_cache(chunks, cache, name, missing=()):
+    """Yield ``chunks``; publish them as ``name`` once all are sent.
+
+    Nothing is published when files were ``missing``.
+    """
     directory = cache.path(ARCHIVE_DIR) if is_local(cache) else None
     if directory:
         os.makedirs(directory, exist_ok=True)
@@ -138,7 +157,8 @@ def tee_into_cache(chunks, cache, name):
                 if chunk:
                     temp.write(chunk)
                     yield chunk
-        cachefiles.move_into(cache, name, temp_path)
+        if not missing:
+            cachefiles.move_into(cache, name, temp_path)
     finally:
         chunks.close()
         if os.path.exists(temp_path):

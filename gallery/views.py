@@ -85,7 +85,8 @@ def resized_photo(request, preset, pk):
     except resizers.ImageUnavailable:
         return unavailable_response()
     if isinstance(result, resizers.CachedFile):
-        return serving.serve(request, get_storage("cache"), result.name)
+        cache = get_storage("cache")
+        return serving.serve(request, cache, result.name, filename=photo.filename)
     return HttpResponseRedirect(result)
 
 

@@ -213,3 +213,17 @@ def test_remote_cache_redirects_to_cached_archive(client, album):
     response = client.get(export_url(album))
     assert response.status_code == 302
     assert response["Location"].startswith("/cache/exports/")
+
+
+def test_missing_file_is_left_out_and_archive_not_kept(client, album, local_cache):
+    add_photo(album, "a.jpg")
+    make_photo(album, "gone.jpg", size=10)
+    archive = read_zip(client.get(export_url(album)))
+    assert archive.namelist() == ["a.jpg"]
+    assert os.listdir(local_cache.path("exports")) == []
+
+
+def test_unknown_sizes_are_fine(client, album):
+    photo = make_photo(album, "a.jpg")
+    get_storage("photo").save(photo.image_name, ContentFile(b"abc"))
+    assert read_zip(client.get(export_url(album))).read("a.jpg") == b"abc"
