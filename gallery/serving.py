@@ -17,7 +17,7 @@ import posixpath
 import urllib.parse
 
 from django.core.exceptions import ImproperlyConfigured
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
@@ -27,8 +27,21 @@ from .storages import is_local
 
 
 def serve(request, storage, name, *, filename=None, attachment=False, max_age=3600):
-    """Respond with the file ``name`` of ``storage``, named ``filename``."""
+    """Respond with the file ``name`` of ``storage``, named ``filename``.
+
+    A file missing from the storage is a 404.
+    """
     filename = filename or posixpath.basename(name)
+    try:
+        response = file_or_redirect(request, storage, name, filename, attachment)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    if response.status_code != 302:
+        response.headers.setdefault("Cache-Control", f"private, max-age={max_age}")
+    return response
+
+
+def file_or_redirect(request, storage, name, filename, attachment):
     if is_local(storage):
         path = storage.path(name)
         if conf.SENDFILE_HEADER:
@@ -38,8 +51,7 @@ def serve(request, storage, name, *, filename=None, attachment=False, max_age=36
     elif conf.REMOTE_SERVING == "stream":
         response = stream_response(storage, name, filename, attachment)
     else:
-        return redirect_response(storage, name, filename, attachment)
-    response.headers.setdefault("Cache-Control", f"private, max-age={max_age}")
+        response = redirect_response(storage, name, filename, attachment)
     return response
 
 

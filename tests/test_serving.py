@@ -300,3 +300,27 @@ def test_original_served_with_ranges(client, photo, tmp_path):
 def test_original_of_unknown_photo(client):
     url = reverse("gallery:photo-original", args=[9999])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("mode", ["local", "stream"])
+def test_missing_file_is_404(tmp_path, mode):
+    from django.http import Http404
+
+    if mode == "local":
+        storage = FileSystemStorage(location=tmp_path)
+    else:
+        storage = get_storage("cache")
+    with (
+        override_settings(GALLERY_REMOTE_SERVING="stream"),
+        pytest.raises(Http404),
+    ):
+        serving.serve(get(), storage, "missing.jpg")
+
+
+def test_missing_original_gives_404(client, photo, tmp_path):
+    photo.album.access_policy.public = True
+    photo.album.access_policy.save()
+    url = reverse("gallery:photo-original", args=[photo.pk])
+    storage = FileSystemStorage(location=tmp_path)
+    with override_settings(GALLERY_PHOTO_STORAGE=storage):
+        assert client.get(url).status_code == 404
