@@ -87,7 +87,10 @@ def resized_photo(request, preset, pk):
     if isinstance(result, resizers.CachedFile):
         cache = get_storage("cache")
         return serving.serve(request, cache, result.name, filename=photo.filename)
-    return HttpResponseRedirect(result)
+    response = HttpResponseRedirect(result)
+    # The URL outlives the access check: keep shared caches from storing it.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def unavailable_response():
