@@ -41,6 +41,6 @@ def beyond(obj, fields, forward=True):
 
 
 def neighbour(obj, queryset, fields, forward=True):
-    """The object right after ``obj`` in ``queryset`` (right before unless ``forward``)."""
+    """The object after ``obj`` in ``queryset`` (before it unless ``forward``)."""
     candidates = queryset.filter(beyond(obj, fields, forward))
     return order_by(candidates, fields, reverse=not forward).first()

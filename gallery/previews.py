@@ -14,7 +14,7 @@ from .ordering import PHOTO_ORDER, order_by
 
 
 def preview_photos(albums, user, size):
-    """Visible photos of ``albums``, at most ``size`` each (at least one), with totals."""
+    """Up to ``size`` (at least one) visible photos per album, with totals."""
     photos = Photo.objects.filter(album__in=[album.pk for album in albums])
     photos = access.visible_photos(user, photos).only("album", "filename", "date")
     photos = photos.annotate(

@@ -1,9 +1,15 @@
 """The pages, under each permission context: what is shown, what is a 404."""
 
+from datetime import date, timedelta
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import override_settings
 from django.urls import reverse
 
+from gallery import access
+from gallery.models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy
+from tests.builders import make_group, make_user
 from tests.fixtures.pages import ALBUMS
 
 pytestmark = pytest.mark.django_db
@@ -109,8 +115,8 @@ class PageTests:
         after = [y for y in years if y > year]
         previous_year = response.context["previous_year"]
         next_year = response.context["next_year"]
-        assert (previous_year and previous_year.year) == (before[-1] if before else None)
-        assert (next_year and next_year.year) == (after[0] if after else None)
+        assert (previous_year and previous_year.year) == (before or [None])[-1]
+        assert (next_year and next_year.year) == (after or [None])[0]
 
     # Albums
 
@@ -217,3 +223,87 @@ class TestSeeEverything(PageTests):
         "hidden": ["z1"],
     }
     listed = listed_with_public = ORDER
+
+
+# Query budgets
+
+
+def build_many(albums_count, photos_count):
+    """``albums_count`` albums of ``photos_count`` photos, a third for each policy."""
+    family = make_group("family")
+    users = {
+        "member": make_user("member", groups=[family]),
+        "owner": make_user("owner"),
+        "viewer": make_user("viewer", perms=["gallery.view"]),
+    }
+    start = date(2013, 1, 1)
+    albums = Album.objects.bulk_create(
+        Album(
+            category="Photos",
+            dirpath=f"album{i:04d}",
+            date=start + timedelta(days=10 * i),
+            name=f"Album {i}",
+        )
+        for i in range(albums_count)
+    )
+    policies = AlbumAccessPolicy.objects.bulk_create(
+        AlbumAccessPolicy(album=album, public=i % 3 == 0)
+        for i, album in enumerate(albums)
+    )
+    for i, policy in enumerate(policies):
+        if i % 3 == 1:
+            policy.groups.add(family)
+        elif i % 3 == 2:
+            policy.users.add(users["owner"])
+    photos = Photo.objects.bulk_create(
+        Photo(album=album, filename=f"{j:04d}.jpg")
+        for album in albums
+        for j in range(photos_count)
+    )
+    # Every album's first photo has a policy of its own, hiding it.
+    PhotoAccessPolicy.objects.bulk_create(
+        PhotoAccessPolicy(photo=photo) for photo in photos[::photos_count]
+    )
+    return users
+
+
+VISITORS = [None, "member", "owner", "viewer"]
+PAGES = ["index", "search", "year", "album", "photo", "latest"]
+
+
+def page_url(page, user):
+    album = access.visible_albums(user).order_by("date", "pk").first()
+    photo = access.visible_photos(user, album.photo_set.order_by("filename"))[1]
+    return {
+        "index": reverse("gallery:index"),
+        "search": reverse("gallery:index") + "?q=album",
+        "year": reverse("gallery:year", args=[2013]),
+        "album": album_url(album),
+        "photo": photo_url(photo),
+        "latest": reverse("gallery:latest"),
+    }[page]
+
+
+# Queries for the session, the user, its permissions (2) and the page.
+SIGNED_IN = {"index": 8, "search": 8, "year": 11, "album": 8, "photo": 7, "latest": 5}
+BUDGETS = {
+    None: {"index": 4, "search": 4, "year": 7, "album": 4, "photo": 3, "latest": 1},
+    "member": SIGNED_IN,
+    "owner": SIGNED_IN,
+    "viewer": SIGNED_IN,
+}
+
+
+@pytest.mark.parametrize("size", [(3, 3), (45, 30)], ids=["small", "larger"])
+@pytest.mark.parametrize("visitor", VISITORS, ids=["anonymous", *VISITORS[1:]])
+@pytest.mark.parametrize("page", PAGES)
+def test_query_budget(client, django_assert_num_queries, size, visitor, page):
+    users = build_many(*size)
+    user = users[visitor] if visitor else AnonymousUser()
+    if visitor:
+        client.force_login(user)
+        client.get(reverse("gallery:index"), {"show_public": ""})
+    url = page_url(page, user)
+    with django_assert_num_queries(BUDGETS[visitor][page]):
+        response = client.get(url)
+    assert response.status_code in (200, 302)
