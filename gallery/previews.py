@@ -9,6 +9,7 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import Random, RowNumber
 
 from . import access
+from .links import add_links
 from .models import Photo
 from .ordering import PHOTO_ORDER, order_by
 
@@ -16,7 +17,7 @@ from .ordering import PHOTO_ORDER, order_by
 def preview_photos(albums, user, size):
     """Up to ``size`` (at least one) visible photos per album, with totals."""
     photos = Photo.objects.filter(album__in=[album.pk for album in albums])
-    photos = access.visible_photos(user, photos).only("album", "filename", "date")
+    photos = access.visible_photos(user, photos)
     photos = photos.annotate(
         rank=Window(RowNumber(), partition_by=F("album"), order_by=Random()),
         total=Window(Count("pk"), partition_by=F("album")),
@@ -39,4 +40,5 @@ def attach_previews(albums, user, size):
         album.photos_count = photo.total
         if photo.rank <= size:
             album.preview.append(photo)
+    add_links(photo for album in albums for photo in album.preview)
     return albums

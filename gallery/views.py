@@ -6,6 +6,7 @@ from django.views.generic import ArchiveIndexView, DetailView, YearArchiveView
 
 from . import access
 from .conf import conf
+from .links import add_links
 from .models import Album, Photo
 from .ordering import ALBUM_ORDER, PHOTO_ORDER, neighbour, order_by
 from .presets import preset
@@ -89,11 +90,11 @@ class AlbumView(GalleryMixin, DetailView):
 
     def get_photos(self):
         photos = access.visible_photos(self.request.user, self.object.photo_set.all())
-        photos = photos.only("album", "filename", "date")
-        return [self._in_album(photo) for photo in order_by(photos, PHOTO_ORDER)]
+        photos = [self._in_album(photo) for photo in order_by(photos, PHOTO_ORDER)]
+        return add_links(photos)
 
     def _in_album(self, photo):
-        photo.album = self.object
+        Photo.album.field.set_cached_value(photo, self.object)
         return photo
 
     def get_context_data(self, **kwargs):
