@@ -19,12 +19,16 @@ def order_by(queryset, fields, reverse=False):
     return queryset.order_by(*(F(field).asc(nulls_first=True) for field in fields))
 
 
-def _step(field, value, forward):
+def _nullable(model, field):
+    return field != "pk" and model._meta.get_field(field).null
+
+
+def _step(field, value, forward, nullable):
     """``Q`` for rows strictly beyond ``value`` on ``field`` alone."""
     if value is None:
         return Q(**{f"{field}__isnull": False}) if forward else Q(pk__in=[])
     step = Q(**{f"{field}__{'gt' if forward else 'lt'}": value})
-    if not forward:
+    if nullable and not forward:
         step |= Q(**{f"{field}__isnull": True})
     return step
 
@@ -35,7 +39,8 @@ def beyond(obj, fields, forward=True):
     same = Q()
     for field in fields:
         value = getattr(obj, field)
-        condition |= same & _step(field, value, forward)
+        nullable = _nullable(type(obj), field)
+        condition |= same & _step(field, value, forward, nullable)
         same &= Q(**{f"{field}__isnull": True} if value is None else {field: value})
     return condition
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from gallery import access
 from gallery.models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy
-from tests.builders import make_group, make_user
+from tests.builders import make_album, make_album_policy, make_group, make_user
 from tests.fixtures.pages import ALBUMS
 
 pytestmark = pytest.mark.django_db
@@ -307,3 +307,39 @@ def test_query_budget(client, django_assert_num_queries, size, visitor, page):
     with django_assert_num_queries(BUDGETS[visitor][page]):
         response = client.get(url)
     assert response.status_code in (200, 302)
+
+
+# Search and pagination
+
+
+def test_pagination_keeps_the_search(client):
+    for number in range(25):
+        album = make_album(name=f"Trip {number}")
+        make_album_policy(album, public=True)
+    make_album_policy(make_album(name="Other"), public=True)
+    response = client.get(reverse("gallery:index"), {"q": "trip"})
+    assert response.context["paginator"].count == 25
+    assert 'href="?page=2&amp;q=trip"' in response.text
+    response = client.get(reverse("gallery:index"), {"q": "trip", "page": 2})
+    assert len(response.context["latest"]) == 5
+
+
+def test_search_treats_wildcards_literally(client):
+    make_album_policy(make_album(name="Snow"), public=True)
+    make_album_policy(make_album(name="100% snow"), public=True)
+    response = client.get(reverse("gallery:index"), {"q": "%"})
+    assert [album.name for album in response.context["latest"]] == ["100% snow"]
+
+
+def test_latest_follows_show_public(client, family_gallery):
+    client.force_login(family_gallery.users["owner"])
+    response = client.get(reverse("gallery:latest"))
+    assert response.url == album_url(family_gallery.albums["holidays"])
+    response = client.get(reverse("gallery:latest"), {"show_public": ""})
+    assert response.url == album_url(family_gallery.albums["ete"])
+
+
+def test_missing_pages_are_404(client, family_gallery):
+    assert client.get(reverse("gallery:album", args=[999])).status_code == 404
+    assert client.get(reverse("gallery:photo", args=[999])).status_code == 404
+    assert client.get(reverse("gallery:index"), {"page": 9}).status_code == 404
