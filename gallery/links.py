@@ -16,40 +16,51 @@ from .presets import preset
 PLACEHOLDER = 2_147_483_647
 
 
-def url_maker(viewname, **kwargs):
-    """A function of ``pk`` returning ``reverse(viewname, kwargs={..., "pk": pk})``."""
+def url_parts(viewname, **kwargs):
+    """What comes before and after ``pk`` in ``reverse(viewname, kwargs=...)``."""
     url = reverse(viewname, kwargs={**kwargs, "pk": PLACEHOLDER})
     before, _, after = url.rpartition(str(PLACEHOLDER))
-    return lambda pk: f"{before}{pk}{after}"
+    return before, after
 
 
-def thumbnail(photo, size):
-    """The ``<img>`` element showing the thumbnail of ``photo``."""
-    srcset = ""
-    if photo.thumb2x_url:
-        srcset = f' srcset="{escape(photo.thumb2x_url)} 2x"'
-    return SafeString(
-        f'<img src="{escape(photo.thumb_url)}"{srcset}{size} loading="lazy"'
-        f' alt="{escape(photo.filename)}">'
-    )
+class LinkMaker:
+    """Sets the links and thumbnail of photos in the preset ``preset_name``."""
+
+    def __init__(self, preset_name="thumb"):
+        info = preset(preset_name)
+        self.size = info["size"]
+        self.page = url_parts("gallery:photo")
+        self.thumb = url_parts("gallery:photo-resized", preset=info["name"])
+        self.hidpi = info["hidpi"] and url_parts(
+            "gallery:photo-resized", preset=info["hidpi"]
+        )
+
+    def __call__(self, photo):
+        pk = photo.pk
+        photo.url = f"{self.page[0]}{pk}{self.page[1]}"
+        photo.thumb_url = f"{self.thumb[0]}{pk}{self.thumb[1]}"
+        srcset = ""
+        if self.hidpi:
+            photo.thumb2x_url = f"{self.hidpi[0]}{pk}{self.hidpi[1]}"
+            srcset = f' srcset="{escape(photo.thumb2x_url)} 2x"'
+        else:
+            photo.thumb2x_url = None
+        img = (
+            f'<img src="{escape(photo.thumb_url)}"{srcset}{self.size}'
+            f' loading="lazy" alt="{escape(photo.filename)}">'
+        )
+        photo.thumbnail = SafeString(img)
+        photo.thumbnail_link = SafeString(f'<a href="{escape(photo.url)}">{img}</a>')
 
 
 def add_links(photos, preset_name="thumb"):
-    """Set the links and thumbnails of ``photos`` for templates.
+    """Set the links and thumbnails of ``photos`` for templates; return them.
 
     Attributes: ``url`` (the photo's page), ``thumb_url``, ``thumb2x_url``
     (``None`` without a ``2x`` preset), ``thumbnail`` (an ``<img>`` element)
     and ``thumbnail_link`` (the same in a link to the photo's page).
     """
-    info = preset(preset_name)
-    page = url_maker("gallery:photo")
-    thumb = url_maker("gallery:photo-resized", preset=info["name"])
-    hidpi = info["hidpi"] and url_maker("gallery:photo-resized", preset=info["hidpi"])
+    make = LinkMaker(preset_name)
     for photo in photos:
-        photo.url = page(photo.pk)
-        photo.thumb_url = thumb(photo.pk)
-        photo.thumb2x_url = hidpi(photo.pk) if hidpi else None
-        photo.thumbnail = thumbnail(photo, info["size"])
-        link = f'<a href="{escape(photo.url)}">{photo.thumbnail}</a>'
-        photo.thumbnail_link = SafeString(link)
+        make(photo)
     return photos
