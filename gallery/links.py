@@ -16,11 +16,25 @@ from .presets import preset
 PLACEHOLDER = 2_147_483_647
 
 
-def url_parts(viewname, **kwargs):
-    """What comes before and after ``pk`` in ``reverse(viewname, kwargs=...)``."""
-    url = reverse(viewname, kwargs={**kwargs, "pk": PLACEHOLDER})
+def url_parts(viewname, key="pk", **kwargs):
+    """What comes before and after ``key`` in ``reverse(viewname, kwargs=...)``."""
+    url = reverse(viewname, kwargs={**kwargs, key: PLACEHOLDER})
     before, _, after = url.rpartition(str(PLACEHOLDER))
     return before, after
+
+
+def add_album_links(albums):
+    """Set ``url`` on each of ``albums``, as ``get_absolute_url()`` would."""
+    before, after = url_parts("gallery:album")
+    for album in albums:
+        album.url = f"{before}{album.pk}{after}"
+    return albums
+
+
+def year_links(dates):
+    """Pairs ``(year, URL of the year page)`` for ``dates``."""
+    before, after = url_parts("gallery:year", key="year")
+    return [(date.year, f"{before}{date.year}{after}") for date in dates]
 
 
 class LinkMaker:

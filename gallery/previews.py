@@ -1,9 +1,9 @@
-"""Photo counts and random previews of a page of albums, in two queries.
+"""Photo counts and random previews of a page of albums, in three queries.
 
-Only the visible photos of the albums on the page are considered, and the
-database picks the preview: a first, narrow query gives each photo a random
-rank within its album and the count of visible photos of its album, keeping
-only the first ranks; a second one fetches the chosen photos in album order.
+Only the visible photos of the albums on the page are considered: one query
+counts them per album; in another, the database gives each a random rank
+within its album and keeps the first ranks; a third one fetches the chosen
+photos in album order. The ranking query only reads narrow index entries.
 """
 
 from django.db.models import Count, F, Window
@@ -22,16 +22,23 @@ class DatabaseRandom(Random):
         return "RANDOM()", []
 
 
-def ranked_photos(albums, user, size):
-    """Rows ``(pk, album pk, rank, total)``: ``size`` (at least one) per album."""
+def visible_photos_of(albums, user):
     photos = Photo.objects.filter(album__in=[album.pk for album in albums])
-    photos = access.visible_photos(user, photos).annotate(
+    return access.visible_photos(user, photos).order_by()
+
+
+def photo_counts(albums, user):
+    """Rows ``(album pk, number of visible photos)``."""
+    photos = visible_photos_of(albums, user).values("album")
+    return photos.annotate(count=Count("pk")).values_list("album", "count")
+
+
+def random_photos(albums, user, size):
+    """Primary keys of up to ``size`` visible photos per album, chosen at random."""
+    photos = visible_photos_of(albums, user).annotate(
         rank=Window(RowNumber(), partition_by=F("album"), order_by=DatabaseRandom()),
-        total=Window(Count("pk"), partition_by=F("album")),
     )
-    # Keep one photo even when no preview is wanted, to carry the total.
-    photos = photos.filter(rank__lte=max(size, 1)).order_by()
-    return photos.values_list("pk", "album", "rank", "total")
+    return photos.filter(rank__lte=size).values_list("pk", flat=True)
 
 
 def attach_previews(albums, user, size):
@@ -42,12 +49,10 @@ def attach_previews(albums, user, size):
         by_pk[album.pk] = album
     if not by_pk:
         return albums
-    chosen = []
-    for pk, album_pk, rank, total in ranked_photos(albums, user, size):
-        by_pk[album_pk].photos_count = total
-        if rank <= size:
-            chosen.append(pk)
-    if chosen:
+    for album_pk, count in photo_counts(albums, user):
+        by_pk[album_pk].photos_count = count
+    if size > 0:
+        chosen = list(random_photos(albums, user, size))
         for photo in order_by(Photo.objects.filter(pk__in=chosen), PHOTO_ORDER):
             album = by_pk[photo.album_id]
             Photo.album.field.set_cached_value(photo, album)

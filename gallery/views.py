@@ -6,7 +6,7 @@ from django.views.generic import ArchiveIndexView, DetailView, YearArchiveView
 
 from . import access
 from .conf import conf
-from .links import add_links
+from .links import add_album_links, add_links, year_links
 from .models import Album, Photo
 from .ordering import ALBUM_ORDER, PHOTO_ORDER, neighbour, order_by
 from .presets import preset
@@ -47,7 +47,7 @@ class AlbumListMixin(GalleryMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        albums = list(context["object_list"])
+        albums = add_album_links(list(context["object_list"]))
         attach_previews(albums, self.request.user, conf.PREVIEW_COUNT)
         context["object_list"] = context[self.context_object_name] = albums
         return context
@@ -66,7 +66,9 @@ class GalleryIndexView(AlbumListMixin, ArchiveIndexView):
         return search_albums(super().get_queryset(), self.query)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(q=self.query, **kwargs)
+        context = super().get_context_data(q=self.query, **kwargs)
+        context["year_links"] = year_links(context["date_list"])
+        return context
 
 
 class GalleryYearView(AlbumListMixin, YearArchiveView):

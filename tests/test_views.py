@@ -285,9 +285,9 @@ def page_url(page, user):
 
 
 # Queries for the session, the user, its permissions (2) and the page.
-SIGNED_IN = {"index": 9, "search": 9, "year": 12, "album": 8, "photo": 7, "latest": 5}
+SIGNED_IN = {"index": 10, "search": 10, "year": 13, "album": 8, "photo": 7, "latest": 5}
 BUDGETS = {
-    None: {"index": 5, "search": 5, "year": 8, "album": 4, "photo": 3, "latest": 1},
+    None: {"index": 6, "search": 6, "year": 9, "album": 4, "photo": 3, "latest": 1},
     "member": SIGNED_IN,
     "owner": SIGNED_IN,
     "viewer": SIGNED_IN,
@@ -343,3 +343,11 @@ def test_missing_pages_are_404(client, family_gallery):
     assert client.get(reverse("gallery:album", args=[999])).status_code == 404
     assert client.get(reverse("gallery:photo", args=[999])).status_code == 404
     assert client.get(reverse("gallery:index"), {"page": 9}).status_code == 404
+
+
+@override_settings(GALLERY_PREVIEW_COUNT=0)
+def test_counts_without_previews(client, family_gallery):
+    response = client.get(reverse("gallery:index"))
+    counts = {album.name: album.photos_count for album in response.context["latest"]}
+    assert counts == {"Été à Nice": 1, "Snow in Paris": 4}
+    assert all(album.preview == [] for album in response.context["latest"])
