@@ -89,7 +89,7 @@ class ChecksTests(SimpleTestCase):
             (
                 "Photos",
                 r"(?P<a_year>\d{4})(?P<a_month>\d\d)(?P<a_day>\d\d)"
-                r"(?P<a_name1>\w+)/(?P<a_name2>\w+)",
+                r"(?P<a_name1>\w+)/(?P<a_name2>\w+)_(?P<a_name_place>\w+)",
             )
         ]
     )
