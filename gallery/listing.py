@@ -5,6 +5,7 @@ import datetime
 import importlib
 import os
 import posixpath
+import typing
 
 from django.core.files.storage import InMemoryStorage
 
@@ -15,8 +16,7 @@ class ListingError(Exception):
     """The storage could not be listed at all (missing, unreachable, refused)."""
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class StoredFile:
+class StoredFile(typing.NamedTuple):
     """A file of the photo storage, as the listing gives it."""
 
     name: str  # path relative to the storage root, "/"-separated, as listed
@@ -86,14 +86,22 @@ def list_local(root):
 
 def scan_local_dir(root, relative, listing, pending, seen):
     """Add the files of one directory to ``listing``; queue its subdirectories."""
-    path = os.path.join(root, relative)
-    identity = os.stat(path)
-    if (identity.st_dev, identity.st_ino) in seen:  # a symlink loop
-        return
-    seen.add((identity.st_dev, identity.st_ino))
+    # Through a descriptor, each stat() resolves one name instead of a path.
+    fd = os.open(os.path.join(root, relative), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        identity = os.fstat(fd)
+        if (identity.st_dev, identity.st_ino) in seen:  # a symlink loop
+            return
+        seen.add((identity.st_dev, identity.st_ino))
+        listing.files.extend(read_local_dir(fd, relative, pending))
+    finally:
+        os.close(fd)
+
+
+def read_local_dir(fd, relative, pending):
     prefix = f"{relative}/" if relative else ""
     files = []
-    with os.scandir(path) as entries:
+    with os.scandir(fd) as entries:
         for entry in entries:
             if entry.is_file():
                 stat = entry.stat()
@@ -101,7 +109,7 @@ def scan_local_dir(root, relative, listing, pending, seen):
                 files.append(StoredFile(prefix + entry.name, stat.st_size, modified))
             elif entry.is_dir():
                 pending.append(prefix + entry.name)
-    listing.files.extend(files)
+    return files
 
 
 def list_generic(storage):
