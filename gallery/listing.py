@@ -8,6 +8,7 @@ import posixpath
 import typing
 
 from django.core.files.storage import InMemoryStorage
+from django.utils.translation import gettext as _
 
 from .storages import is_local
 
@@ -69,7 +70,9 @@ def s3_lister():
 def list_local(root):
     """List the directory ``root`` with ``os.scandir``, recording size and mtime."""
     if not os.path.isdir(root):
-        raise ListingError(f"The photo directory {root} does not exist.")
+        raise ListingError(
+            _("The photo directory %(root)s does not exist.") % {"root": root}
+        )
     listing = Listing()
     pending = [""]
     seen = set()
@@ -79,7 +82,10 @@ def list_local(root):
             scan_local_dir(root, relative, listing, pending, seen)
         except OSError as exc:
             if not relative:
-                raise ListingError(f"Cannot read {root}: {exc.strerror}.") from exc
+                message = _("Cannot read %(root)s: %(error)s.")
+                raise ListingError(
+                    message % {"root": root, "error": exc.strerror}
+                ) from exc
             listing.unreadable.append((relative, exc.strerror or str(exc)))
     return listing
 
@@ -123,7 +129,8 @@ def list_generic(storage):
             directories, files = storage.listdir(relative)
         except Exception as exc:  # any backend error: network, permissions, ...
             if not relative:
-                raise ListingError(f"Cannot list the photo storage: {exc}") from exc
+                message = _("Cannot list the photo storage: %(error)s")
+                raise ListingError(message % {"error": exc}) from exc
             listing.unreadable.append((relative, str(exc)))
             continue
         pending.extend(posixpath.join(relative, name) for name in directories)
