@@ -8,6 +8,7 @@ import dataclasses
 import re
 import time
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
@@ -93,7 +94,7 @@ def scan(storage=None, *, full=False, dry_run=False, force=False, rules=None, **
         plan_and_apply(
             report, full, dry_run, force, opts.get("lock_wait", 30), progress
         )
-    except (ListingError, scan_db.ScanBusy) as exc:
+    except (ListingError, scan_db.ScanBusy, ImproperlyConfigured) as exc:
         report.fatal = str(exc)
     except re.error as exc:
         report.fatal = _("Invalid regular expression %(pattern)r: %(error)s") % {

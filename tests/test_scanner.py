@@ -191,6 +191,11 @@ class UnreachableStorage(Storage):
         raise ConnectionError("Connection refused")
 
 
+@override_settings(GALLERY_PHOTO_STORAGE=None)
+def test_unconfigured_storage_is_reported():
+    assert scan().fatal.startswith("Set GALLERY_PHOTO_STORAGE")
+
+
 def test_invalid_pattern_is_reported(photo_tree):
     photo_tree.album(SNOW, 1)
     with override_settings(GALLERY_PATTERNS=[("Photos", "(?P<a_year>")]):
