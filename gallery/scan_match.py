@@ -87,6 +87,11 @@ class Found:
     errors: list = dataclasses.field(default_factory=list)
     skipped: set = dataclasses.field(default_factory=set)  # keys left untouched
 
+    def forget_photos(self):
+        """Drop the per-photo data once planned: the plan holds what it needs."""
+        for album in self.albums.values():
+            album.photos = {}
+
 
 def match_listing(listing, rules, trace=False):
     """Group the matched files of ``listing`` into albums; collect the rest."""
