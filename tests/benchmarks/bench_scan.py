@@ -183,13 +183,19 @@ def collect(quick=False):
 
 
 def goals(rows):
-    """Return ``(goal, verdict, ok)`` for each goal of the scanning issue."""
+    """Return ``(goal, verdict, ok)`` per goal; ``ok`` is None where size matters."""
     initial, queries, tiny, memory, rescan, rescan_queries, walk, stat_walk = (
         row[1:3] for row in rows
     )
     speedup = initial[0] / initial[1]
+    # The speed and memory goals are set for 100,000 photos, not the quick size.
+    full_size = rows[0][0].startswith("initial scan, 100,000 ")
     return [
-        ("initial scan >= 10x faster than 0.9.1", f"{speedup:.1f}x", speedup >= 10),
+        (
+            "initial scan >= 10x faster than 0.9.1",
+            f"{speedup:.1f}x",
+            speedup >= 10 if full_size else None,
+        ),
         (
             "initial scan queries constant",
             f"{tiny[1]} -> {queries[1]}",
@@ -198,7 +204,7 @@ def goals(rows):
         (
             "peak memory <= 0.9.1",
             f"{memory[1]:.0f} vs {memory[0]:.0f} MB",
-            memory[1] <= memory[0],
+            memory[1] <= memory[0] if full_size else None,
         ),
         (
             "rescan within 5x os.walk",
@@ -227,7 +233,8 @@ def main():
     rows = collect(quick=args.quick)
     print_table("Scanning a local photo tree", rows)
     for goal, verdict, ok in goals(rows):
-        print(f"{goal:<44} {verdict:>20}  {'OK' if ok else 'FAIL'}")
+        outcome = "n/a (goal set for 100,000 photos)" if ok is None else "FAIL"
+        print(f"{goal:<44} {verdict:>20}  {'OK' if ok else outcome}")
 
 
 if __name__ == "__main__":
