@@ -157,7 +157,12 @@ def describe_album(album):
     return ""
 
 
-def photo_date(found_photo):
+def photo_zone():
+    """The zone photo dates are made aware in, or None without ``USE_TZ``."""
+    return timezone.get_default_timezone() if settings.USE_TZ else None
+
+
+def photo_date(found_photo, zone):
     """Return ``(date or None, warning or "")`` from the photo's captures."""
     match = found_photo.match()
     try:
@@ -173,7 +178,5 @@ def photo_date(found_photo):
             "path": match.string,
             "error": exc,
         }
-    if settings.USE_TZ:
-        # make_aware() without its checks: date is naive, the zone is zoneinfo.
-        date = date.replace(tzinfo=timezone.get_default_timezone())
-    return date, ""
+    # make_aware() without its checks: date is naive, the zone is zoneinfo.
+    return (date if zone is None else date.replace(tzinfo=zone)), ""

@@ -4,7 +4,7 @@ import dataclasses
 
 from django.utils.translation import gettext as _
 
-from .scan_match import MAX_LENGTH, nfc, photo_date
+from .scan_match import MAX_LENGTH, nfc, photo_date, photo_zone
 
 
 @dataclasses.dataclass
@@ -98,7 +98,7 @@ def sync_photo(plan, row, found_photo, state, full):
     ):
         plan.photos_refresh.append((pk, found_photo.filename, *listed))
     if full:
-        new_date, warning = photo_date(found_photo)
+        new_date, warning = photo_date(found_photo, photo_zone())
         if warning:
             plan.warnings.append(warning)
         if state.comparable(new_date) != date:
@@ -106,6 +106,7 @@ def sync_photo(plan, row, found_photo, state, full):
 
 
 def add_photos(plan, album_ref, found_photos):
+    zone = photo_zone()
     for found_photo in found_photos:
         if len(found_photo.filename) > MAX_LENGTH["filename"]:
             path = nfc(found_photo.stored.name)
@@ -114,7 +115,7 @@ def add_photos(plan, album_ref, found_photos):
                 % {"path": path}
             )
             continue
-        date, warning = photo_date(found_photo)
+        date, warning = photo_date(found_photo, zone)
         if warning:
             plan.warnings.append(warning)
         stored = found_photo.stored
