@@ -27,4 +27,4 @@ def cache_storage():
     return get_storage("cache")
 
 
-pytest_plugins = ["tests.fixtures.browser"]
+pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.s3"]
