@@ -29,6 +29,8 @@ def cache_storage():
 
 pytest_plugins = [
     "tests.fixtures.browser",
+    "tests.fixtures.photo_tree",
+    "tests.fixtures.servers",
     "tests.fixtures.s3",
     "tests.fixtures.thumbor",
 ]
