@@ -15,9 +15,6 @@ from django.db import connection
 
 from tests.lock_worker import LOCK_CACHES
 
-pytest.importorskip("gallery.locks")  # until the serving work lands on main
-pytest.importorskip("gallery.scan_db")  # until the scanner lands on main
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOLD = 1.0  # seconds each worker keeps the lock
 

@@ -14,8 +14,6 @@ from tests.builders import make_album_policy, make_user
 from tests.fixtures.s3 import FailAfter, make_storage, no_retries, on_send
 from tests.test_listing_s3 import closed_port
 
-pytest.importorskip("gallery.scanner")  # until the scanner lands on main
-
 pytestmark = [pytest.mark.component, pytest.mark.django_db]
 
 REQUEST_BUDGET = 12  # for 10,000 photos in 200 albums

@@ -13,8 +13,6 @@ from PIL import Image
 from tests.builders import make_album, make_album_policy, make_image, make_photo
 from tests.fixtures.s3 import FailAfter, no_retries, on_send
 
-pytest.importorskip("gallery.cachefiles")  # until the serving work lands on main
-
 pytestmark = [pytest.mark.component, pytest.mark.django_db]
 
 EXPIRY = 123  # GALLERY_SIGNED_URL_EXPIRY of these tests
