@@ -141,6 +141,19 @@ def test_streamed_through_the_app_when_configured(client, s3, photos, settings):
     assert "Location" not in resized
 
 
+def test_cached_export_streamed_when_configured(client, s3, photos, settings):
+    settings.GALLERY_REMOTE_SERVING = "stream"
+    archive = body(client.get(export_url(photos[0])))  # built, then saved
+    assert [key.split("/")[0] for key in s3.keys("cache")] == ["exports"]
+
+    cached = client.get(export_url(photos[0]))
+
+    assert cached.status_code == 200
+    assert "Location" not in cached
+    assert body(cached) == archive
+    assert "attachment" in cached["Content-Disposition"]
+
+
 # Failures: a clean error response, and nothing left in the cache as complete.
 
 
