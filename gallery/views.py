@@ -14,6 +14,7 @@ from .presets import preset
 from .previews import attach_previews
 from .search import search_albums
 from .storages import get_storage
+from .unavailable import when_storage_fails
 
 UNAVAILABLE_MAX_AGE = 3600
 
@@ -150,6 +151,7 @@ def visible_photo_or_404(request, pk):
     return get_object_or_404(photos, pk=pk)
 
 
+@when_storage_fails
 def resized_photo(request, preset, pk):
     """Serve a resized version of a photo, or redirect to it."""
     size = resizers.get_preset(preset)
@@ -178,6 +180,7 @@ def unavailable_response():
     return response
 
 
+@when_storage_fails
 def original_photo(request, pk):
     """Serve the original file of a photo."""
     photo = visible_photo_or_404(request, pk)
@@ -185,6 +188,7 @@ def original_photo(request, pk):
     return serving.serve(request, storage, photo.image_name, filename=photo.filename)
 
 
+@when_storage_fails
 def export_album(request, pk):
     """Serve a zip archive of the photos of an album that the visitor may see."""
     album = get_object_or_404(access.visible_albums(request.user), pk=pk)

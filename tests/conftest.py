@@ -32,4 +32,6 @@ pytest_plugins = [
     "tests.fixtures.pages",
     "tests.fixtures.photo_tree",
     "tests.fixtures.servers",
+    "tests.fixtures.s3",
+    "tests.fixtures.thumbor",
 ]
