@@ -109,7 +109,6 @@ class AlbumAdmin(PolicyAdmin):
 class PhotoAdmin(PolicyAdmin):
     policy_model = PhotoAccessPolicy
     policy_target = "photo"
-    date_hierarchy = "date"
     inlines = [PhotoAccessPolicyInline]
     list_display = [
         "display_name",
@@ -120,9 +119,12 @@ class PhotoAdmin(PolicyAdmin):
         "groups",
         "users",
     ]
-    # Album first so that photos without a date sort within their album, and
-    # (album, filename) is unique: the admin adds no "-pk" to the ordering.
-    ordering = ["-album__date", "-album_id", "-date", "-filename"]
+    # Walks the (album, date, filename) index: with 100,000 photos, ordering
+    # by the album's date instead sorts every row and takes a second on
+    # SQLite. Albums are created in the order of their directory paths, which
+    # start with the date. (album, filename) is unique, so the admin appends
+    # no "-pk".
+    ordering = ["-album_id", "-date", "-filename"]
     readonly_fields = ["album", "filename", "preview"]
     search_fields = ["album__name", "album__dirpath", "filename"]
     # Shown next to each photo; a key of GALLERY_RESIZE_PRESETS.
@@ -163,7 +165,8 @@ class PhotoAdmin(PolicyAdmin):
         if obj.pk is None or size is None:
             return "-"
         url = reverse(
-            "gallery:photo-resized", kwargs={"preset": self.preview_preset, "pk": obj.pk}
+            "gallery:photo-resized",
+            kwargs={"preset": self.preview_preset, "pk": obj.pk},
         )
         return format_html(
             '<a href="{}"><img src="{}" width="{}" height="{}" alt="" '
