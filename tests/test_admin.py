@@ -342,3 +342,179 @@ def test_unset_policy_without_delete_permission_when_nothing_to_delete(client):
     staff(client, *ALBUM_PERMS)
     response = act(client, "album", "unset_access_policy", [make_album()])
     assert response.templates[0].name == "admin/gallery/unset_access_policy.html"
+
+
+# Who can see it
+
+
+def visibility(client, obj):
+    model = obj._meta.model_name
+    url = reverse(f"admin:gallery_{model}_change", args=[obj.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    context = response.context
+    return list(context["visibility_notes"]), list(context["visibility_warnings"])
+
+
+SEE_ALL = "Only users with the “Can see all photos” permission can see it."
+
+
+def test_album_without_policy(admin_client):
+    notes, warnings = visibility(admin_client, make_album())
+    assert notes == ["This album has no access policy.", SEE_ALL]
+    assert warnings == []
+
+
+def test_public_album_passing_its_policy_on(admin_client):
+    album = make_album()
+    make_album_policy(album, public=True)
+    notes, warnings = visibility(admin_client, album)
+    assert notes == [
+        "This album’s access policy says who can see it.",
+        "It is public: anyone can see it, including anonymous visitors.",
+        "Its photos without their own access policy follow this policy.",
+    ]
+    assert warnings == []
+
+
+def test_private_album_not_passing_its_policy_on(admin_client):
+    album = make_album()
+    make_album_policy(
+        album, users=[make_user("alice")], groups=[make_group("family")], inherit=False
+    )
+    notes, _ = visibility(admin_client, album)
+    assert notes[1] == (
+        "It can be seen by the users alice; the members of the groups family, "
+        "and by users with the “Can see all photos” permission."
+    )
+    assert notes[2].startswith("Its photos do not inherit this policy")
+
+
+def test_album_policy_naming_nobody(admin_client):
+    album = make_album()
+    make_album_policy(album)
+    notes, _ = visibility(admin_client, album)
+    assert notes[1].startswith("Its policy is not public and names no user or group")
+
+
+def test_album_with_photos_wider_than_itself(admin_client):
+    album = make_album()
+    make_album_policy(album, users=[make_user()])
+    narrow, wide = make_photo(album), make_photo(album, "wide.jpg")
+    make_photo_policy(narrow)
+    make_photo_policy(wide, public=True)
+    notes, warnings = visibility(admin_client, album)
+    assert notes[-1] == (
+        "2 photos of this album have their own access policy, which overrides "
+        "the album’s."
+    )
+    assert warnings == [
+        "1 photo of this album is visible to people who cannot see the album: wide.jpg."
+    ]
+
+
+def test_album_change_page_shows_the_warning(admin_client):
+    album = make_album()
+    make_photo_policy(make_photo(album), public=True)
+    url = reverse("admin:gallery_album_change", args=[album.pk])
+    content = admin_client.get(url).content.decode()
+    assert "Who can see it" in content
+    assert '<li class="warning">Warning: 1 photo of this album is visible' in content
+
+
+def test_photo_with_own_policy(admin_client):
+    album = make_album()
+    make_album_policy(album, public=True)
+    photo = make_photo(album)
+    make_photo_policy(photo, users=[make_user("bob")])
+    notes, warnings = visibility(admin_client, photo)
+    assert notes == [
+        "This photo has its own access policy, which overrides its album’s.",
+        "It can be seen by the users bob, and by users with the “Can see all "
+        "photos” permission.",
+    ]
+    assert warnings == []
+
+
+def test_photo_inheriting_its_album_policy(admin_client):
+    album = make_album()
+    make_album_policy(album, groups=[make_group("family")])
+    notes, warnings = visibility(admin_client, make_photo(album))
+    assert notes[0].startswith("This photo has no access policy of its own: it follows")
+    assert "the members of the groups family" in notes[1]
+    assert warnings == []
+
+
+def test_photo_of_an_album_not_passing_its_policy_on(admin_client):
+    album = make_album()
+    make_album_policy(album, public=True, inherit=False)
+    notes, warnings = visibility(admin_client, make_photo(album))
+    assert notes == [
+        "This photo has no access policy of its own, and its album’s access "
+        "policy is not inherited by its photos.",
+        SEE_ALL,
+    ]
+    assert warnings == []
+
+
+def test_photo_without_any_policy(admin_client):
+    notes, warnings = visibility(admin_client, make_photo())
+    assert notes == ["Neither this photo nor its album has an access policy.", SEE_ALL]
+    assert warnings == []
+
+
+def test_public_photo_in_a_private_album(admin_client):
+    album = make_album()
+    make_album_policy(album, users=[make_user()])
+    photo = make_photo(album)
+    make_photo_policy(photo, public=True)
+    _, warnings = visibility(admin_client, photo)
+    assert warnings == [
+        "This photo is visible to people who cannot see its album: anyone, "
+        "including anonymous visitors."
+    ]
+
+
+def test_photo_naming_people_its_album_does_not(admin_client):
+    family, friends = make_group("family"), make_group("friends")
+    alice, bob = make_user("alice"), make_user("bob", groups=[family])
+    carol = make_user("carol")
+    album = make_album()
+    make_album_policy(album, users=[alice], groups=[family])
+    photo = make_photo(album)
+    make_photo_policy(photo, users=[alice, bob, carol], groups=[family, friends])
+    _, warnings = visibility(admin_client, photo)
+    assert warnings == [
+        "This photo is visible to people who cannot see its album: the users "
+        "carol; the members of the groups friends."
+    ]
+
+
+def test_photo_narrower_than_its_album(admin_client):
+    family = make_group("family")
+    album = make_album()
+    make_album_policy(album, groups=[family], users=[make_user()])
+    photo = make_photo(album)
+    make_photo_policy(photo, groups=[family])
+    assert visibility(admin_client, photo)[1] == []
+
+
+def test_photo_in_a_public_album_is_never_wider(admin_client):
+    album = make_album()
+    make_album_policy(album, public=True)
+    photo = make_photo(album)
+    make_photo_policy(photo, public=True, users=[make_user()])
+    assert visibility(admin_client, photo)[1] == []
+
+
+def test_visibility_notes_are_escaped(admin_client):
+    album = make_album()
+    make_album_policy(album, groups=[make_group("<b>family</b>")])
+    url = reverse("admin:gallery_album_change", args=[album.pk])
+    content = admin_client.get(url).content.decode()
+    assert "&lt;b&gt;family&lt;/b&gt;" in content
+
+
+def test_add_page_has_no_visibility_notes(admin_client):
+    response = admin_client.get(reverse("admin:gallery_album_add"))
+    assert "visibility_notes" not in response.context
