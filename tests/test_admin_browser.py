@@ -1,0 +1,101 @@
+"""An owner shares an album with a group through the admin, then takes it back."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
+
+from tests.builders import make_album, make_group, make_image, make_photo, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+OWNER_PERMS = [
+    "gallery.view_album",
+    "gallery.change_album",
+    "gallery.add_albumaccesspolicy",
+    "gallery.change_albumaccesspolicy",
+    "gallery.delete_albumaccesspolicy",
+]
+
+
+def log_in_to_admin(page, base_url, user):
+    page.goto(f"{base_url}{reverse('admin:login')}")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", user.username)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#user-tools")
+
+
+def log_in_with_cookie(context, base_url, user):
+    """Sign ``user`` in without a login page: the site under test has none."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": base_url}])
+
+
+def run_action(page, base_url, album, action):
+    """Select ``album`` in the album list and run ``action`` on it."""
+    page.goto(f"{base_url}{reverse('admin:gallery_album_changelist')}")
+    page.check(f"input[name=_selected_action][value='{album.pk}']")
+    page.select_option("select[name=action]", action)
+    page.click("button[name=index]")
+
+
+def urls_of(album, photos):
+    urls = [reverse("gallery:album", args=[album.pk])]
+    for photo in photos:
+        urls += [
+            reverse("gallery:photo", args=[photo.pk]),
+            reverse("gallery:photo-resized", args=["thumb", photo.pk]),
+            reverse("gallery:photo-original", args=[photo.pk]),
+        ]
+    return [*urls, reverse("gallery:album-export", args=[album.pk])]
+
+
+def statuses(context, base_url, urls):
+    return {url: context.request.get(f"{base_url}{url}").status for url in urls}
+
+
+def test_share_an_album_with_a_group_then_take_it_back(
+    browser_page, browser, live_server, photo_storage
+):
+    base_url = live_server.url
+    family = make_group("family")
+    member = make_user("member", groups=[family])
+    owner = make_user("owner", is_staff=True, perms=OWNER_PERMS)
+    album = make_album(name="Snow in Paris")
+    photos = [make_photo(album), make_photo(album)]
+    for photo in photos:
+        photo_storage.save(photo.image_name, ContentFile(make_image(640, 480)))
+    urls = urls_of(album, photos)
+
+    # The owner gives the family access through "Set access policy".
+    page = browser_page
+    log_in_to_admin(page, base_url, owner)
+    run_action(page, base_url, album, "set_access_policy")
+    page.wait_for_selector("#set_access_policy_form")
+    assert "Snow in Paris" in page.content()
+    page.select_option("#id_groups_from", label="family")
+    page.click("#id_groups_add")
+    page.click("input[name=set_access_policy]")
+    page.wait_for_selector(".messagelist")
+    assert "Created 1 and changed 0 access policies." in page.inner_text(".messagelist")
+
+    # A member of the family sees the album, its photos and their files.
+    member_context = browser.new_context()
+    log_in_with_cookie(member_context, base_url, member)
+    member_page = member_context.new_page()
+    response = member_page.goto(f"{base_url}{urls[0]}")
+    assert response.status == 200
+    assert statuses(member_context, base_url, urls) == dict.fromkeys(urls, 200)
+
+    # The owner takes the access back through "Unset access policy".
+    run_action(page, base_url, album, "unset_access_policy")
+    page.click("input[name=unset_access_policy]")
+    page.wait_for_selector(".messagelist")
+    assert "Deleted 1 access policy." in page.inner_text(".messagelist")
+
+    # Now the member gets a 404 for every one of them.
+    assert statuses(member_context, base_url, urls) == dict.fromkeys(urls, 404)
+    member_context.close()
