@@ -1,10 +1,13 @@
 """The "Set access policy" and "Unset access policy" actions of the admin."""
 
+import json
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth import get_permission_codename
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count
 from django.forms.models import modelform_factory
@@ -131,17 +134,35 @@ class AccessPolicyActions:
         return TemplateResponse(request, template, context)
 
     def log(self, request, queryset, verb):
-        """Record the change of every selected object in the admin's history."""
-        with translation.override(None):
-            name = str(self.policy_model._meta.verbose_name)
-        if verb == "changed":
-            message = [{"changed": {"fields": [name]}}]
-        else:
-            message = [{"deleted": {"name": name, "object": ""}}]
+        """Record in the history of each selected object that its policy changed."""
         objects = self.model._default_manager.filter(
             pk__in=queryset.order_by().values("pk")
         )
-        LogEntry.objects.log_actions(request.user.pk, objects, CHANGE, message)
+        if verb == "deleted":
+            objects = objects.filter(access_policy__isnull=False)
+        content_type = ContentType.objects.get_for_model(self.model)
+        with translation.override(None):
+            opts = self.policy_model._meta
+            name = str(opts.verbose_name)
+            fields = [
+                str(opts.get_field(field).verbose_name) for field in self.policy_fields
+            ]
+        entries = []
+        for obj in objects:
+            change = {"name": name, "object": str(obj)}
+            if verb == "changed":
+                change["fields"] = fields
+            entries.append(
+                LogEntry(
+                    user_id=request.user.pk,
+                    content_type=content_type,
+                    object_id=str(obj.pk),
+                    object_repr=str(obj)[:200],
+                    action_flag=CHANGE,
+                    change_message=json.dumps([{verb: change}]),
+                )
+            )
+        LogEntry.objects.bulk_create(entries, batch_size=1000)
 
 
 def policy_counts(queryset):

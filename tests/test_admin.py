@@ -174,7 +174,13 @@ def test_set_policy_creates_and_changes_album_policies(client):
         assert list(policy.groups.all()) == [group]
         assert list(policy.users.all()) == [user]
     assert list(untouched.access_policy.groups.all()) == [old_group]
-    assert LogEntry.objects.filter(object_id__in=[fresh.pk, covered.pk]).count() == 2
+    [entry] = LogEntry.objects.filter(object_id=fresh.pk)
+    assert entry.get_change_message() == (
+        "Changed is public, authorized groups, authorized users and photos inherit "
+        f"album access policy for album access policy “{fresh}”."
+    )
+    assert LogEntry.objects.filter(object_id=covered.pk).exists()
+    assert not LogEntry.objects.filter(object_id=untouched.pk).exists()
 
 
 def test_set_policy_on_photos(client):
@@ -312,6 +318,9 @@ def test_unset_policy_deletes_policies(client, model):
     policies = AlbumAccessPolicy if model == "album" else PhotoAccessPolicy
     assert policies.objects.count() == 1
     assert policies.users.through.objects.count() == 0
+    [entry] = LogEntry.objects.all()
+    assert entry.object_id == str(objects[0].pk)
+    assert entry.get_change_message().startswith(f"Deleted {model} access policy")
 
 
 @pytest.mark.parametrize("model", ["album", "photo"])
