@@ -5,7 +5,10 @@ import json
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.contrib.admin.widgets import (
+    FilteredSelectMultiple,
+    RelatedFieldWidgetWrapper,
+)
 from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -81,14 +84,28 @@ class AccessPolicyActions:
 
     def get_policy_form_class(self):
         """Form of the policy fields, with the admin's two-pane selectors."""
-        opts = self.policy_model._meta
-        widgets = {
-            name: FilteredSelectMultiple(opts.get_field(name).verbose_name, False)
-            for name in ("groups", "users")
-        }
         return modelform_factory(
-            self.policy_model, fields=self.policy_fields, widgets=widgets
+            self.policy_model,
+            fields=self.policy_fields,
+            formfield_callback=self.policy_formfield,
         )
+
+    def policy_formfield(self, db_field, **kwargs):
+        if not db_field.many_to_many:
+            return db_field.formfield(**kwargs)
+        selector = FilteredSelectMultiple(db_field.verbose_name, False)
+        # The wrapper gives the selector the markup that the admin's script
+        # and style sheet expect, without links to add or change objects.
+        widget = RelatedFieldWidgetWrapper(
+            selector,
+            db_field.remote_field,
+            self.admin_site,
+            can_add_related=False,
+            can_change_related=False,
+            can_delete_related=False,
+            can_view_related=False,
+        )
+        return db_field.formfield(widget=widget, **kwargs)
 
     def refuse(self, request, needs):
         """Tell the user and return ``True`` when a permission in ``needs`` lacks."""
@@ -112,7 +129,12 @@ class AccessPolicyActions:
     def render_action_page(self, request, queryset, counts, action, **context):
         """The intermediate page of ``action``, which posts the selection again."""
         listed = list(queryset[: self.listed_objects])
-        media = self.media + context["form"].media if "form" in context else self.media
+        media = self.media
+        if "form" in context:
+            form = context["form"]
+            media += form.media
+            fieldsets = [(_("Access policy"), {"fields": list(form.fields)})]
+            context["adminform"] = helpers.AdminForm(form, fieldsets, {})
         context = {
             **self.admin_site.each_context(request),
             **context,
