@@ -26,9 +26,11 @@ PHOTO_REASONS = {
 }
 
 
-def names(objects):
-    """Join the string forms of ``objects`` for a sentence."""
-    return ", ".join(str(obj) for obj in objects)
+def names(objects, limit=None):
+    """Join the string forms of ``objects`` for a sentence, up to ``limit``."""
+    objects = list(objects)
+    shown = ", ".join(str(obj) for obj in objects[:limit])
+    return shown + ", …" if limit is not None and len(objects) > limit else shown
 
 
 def audience(public, groups, users):
@@ -95,7 +97,7 @@ def explain_album(album):
                 "see the album: %(photos)s.",
                 len(wider),
             )
-            % {"count": len(wider), "photos": names(wider)}
+            % {"count": len(wider), "photos": names(wider, limit=10)}
         )
     return notes, warnings
 

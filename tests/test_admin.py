@@ -2,7 +2,9 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from gallery.models import AlbumAccessPolicy, PhotoAccessPolicy
+from gallery import access
+from gallery.admin import PhotoAdmin
+from gallery.models import AlbumAccessPolicy, Photo, PhotoAccessPolicy
 from tests.builders import (
     make_album,
     make_album_policy,
@@ -527,3 +529,81 @@ def test_visibility_notes_are_escaped(admin_client):
 def test_add_page_has_no_visibility_notes(admin_client):
     response = admin_client.get(reverse("admin:gallery_album_add"))
     assert "visibility_notes" not in response.context
+
+
+def test_audience_beyond_album_agrees_with_the_access_rules():
+    family, friends = make_group(), make_group()
+    alice, bob = make_user(), make_user(groups=[family])
+    carol, dave = make_user(), make_user(groups=[friends])
+    album = make_album()
+    make_album_policy(album, users=[alice], groups=[family])
+    photo = make_photo(album)
+    make_photo_policy(photo, users=[alice, bob, carol], groups=[friends])
+    photo = Photo.objects.select_related("album").get(pk=photo.pk)
+    public, groups, users = access.audience_beyond_album(photo)
+    assert not public and groups == [friends] and users == [carol]
+    for user in (alice, bob):
+        assert access.can_see_photo(user, photo) and access.can_see_album(user, album)
+    for user in (carol, dave):
+        assert access.can_see_photo(user, photo)
+        assert not access.can_see_album(user, album)
+
+
+@pytest.mark.parametrize(
+    "album_policy, reason",
+    [
+        (None, "none"),
+        ({"inherit": True}, "inherited"),
+        ({"inherit": False}, "not-inherited"),
+    ],
+)
+def test_photo_policy_reason(album_policy, reason):
+    album = make_album()
+    if album_policy is not None:
+        make_album_policy(album, **album_policy)
+    photo = make_photo(album)
+    assert access.photo_policy_reason(Photo.objects.get(pk=photo.pk)) == reason
+    make_photo_policy(photo)
+    assert access.photo_policy_reason(Photo.objects.get(pk=photo.pk)) == "own"
+
+
+def test_action_page_lists_photos_with_their_album_and_a_count_of_the_rest(client):
+    staff(client, *PHOTO_PERMS, "gallery.delete_photoaccesspolicy")
+    album = make_album(name="Snow")
+    photos = [make_photo(album, f"snow{number}.jpg") for number in range(4)]
+    response = client.post(
+        changelist("photo"),
+        {
+            "action": "unset_access_policy",
+            "index": 0,
+            "select_across": 1,
+            "_selected_action": [photos[0].pk],
+        },
+    )
+    assert response.context["count"] == 4
+    content = response.content.decode()
+    assert "Snow › snow" in content
+    assert 'name="select_across" value="1"' in content
+
+
+def test_action_page_lists_a_limited_number_of_objects(client, monkeypatch):
+    monkeypatch.setattr(PhotoAdmin, "listed_objects", 2)
+    staff(client, *PHOTO_PERMS, "gallery.add_photoaccesspolicy")
+    photos = [make_photo() for _ in range(5)]
+    response = act(client, "photo", "set_access_policy", photos)
+    assert len(response.context["objects"]) == 2
+    assert "and 3 more" in response.content.decode()
+
+
+def test_no_preview_without_the_preset(admin_client, settings):
+    settings.GALLERY_RESIZE_PRESETS = {}
+    make_photo()
+    content = admin_client.get(changelist("photo")).content.decode()
+    assert "/resized/" not in content
+
+
+def test_album_and_file_name_of_a_photo_are_read_only(admin_client):
+    photo = make_photo()
+    url = reverse("admin:gallery_photo_change", args=[photo.pk])
+    form = admin_client.get(url).context["adminform"].form
+    assert "album" not in form.fields and "filename" not in form.fields
