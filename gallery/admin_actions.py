@@ -63,6 +63,11 @@ class AccessPolicyActions:
     @admin.action(description=gettext_lazy("Unset access policy"))
     def unset_access_policy(self, request, queryset):
         counts = policy_counts(queryset)
+        if not counts["with_policy"]:
+            message = _("None of the selected %(objects)s has an access policy.")
+            names = {"objects": self.model._meta.verbose_name_plural}
+            self.message_user(request, message % names, messages.WARNING)
+            return None
         if self.refuse(request, unset_needs(counts)):
             return None
         if "unset_access_policy" not in request.POST:
@@ -206,7 +211,7 @@ def set_needs(counts):
 
 def unset_needs(counts):
     """Permissions on policies that removing the policies of the selection needs."""
-    return [("delete", counts["with_policy"])] if counts["with_policy"] else []
+    return [("delete", counts["with_policy"])]
 
 
 def refusal(action, count):
