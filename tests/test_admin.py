@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.db import connection
 from django.urls import reverse
 
 from gallery import access
@@ -610,3 +611,15 @@ def test_album_and_file_name_of_a_photo_are_read_only(admin_client):
     url = reverse("admin:gallery_photo_change", args=[photo.pk])
     form = admin_client.get(url).context["adminform"].form
     assert "album" not in form.fields and "filename" not in form.fields
+
+
+def test_photo_changelist_ordering_walks_an_index(admin_client):
+    if connection.vendor != "sqlite":
+        pytest.skip("query plans are checked on SQLite")
+    queryset = admin_client.get(changelist("photo")).context["cl"].queryset
+    sql, params = queryset[:100].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "gallery_photo_order_idx" in plan
+    assert "TEMP B-TREE" not in plan
