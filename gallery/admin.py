@@ -22,7 +22,7 @@ class PhotoAccessPolicyInline(AccessPolicyInline):
     model = PhotoAccessPolicy
 
 
-class PolicyAdmin(AccessPolicyActions, admin.ModelAdmin):
+class GalleryAdmin(AccessPolicyActions, admin.ModelAdmin):
     """Columns and change page notes shared by the album and photo admins."""
 
     # Counting every row twice is slow on large tables; one count is enough.
@@ -61,7 +61,7 @@ class PolicyAdmin(AccessPolicyActions, admin.ModelAdmin):
 
 
 @admin.register(Album)
-class AlbumAdmin(PolicyAdmin):
+class AlbumAdmin(GalleryAdmin):
     policy_model = AlbumAccessPolicy
     policy_target = "album"
     policy_fields = ("public", "groups", "users", "inherit")
@@ -106,7 +106,7 @@ class AlbumAdmin(PolicyAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(PolicyAdmin):
+class PhotoAdmin(GalleryAdmin):
     policy_model = PhotoAccessPolicy
     policy_target = "photo"
     inlines = [PhotoAccessPolicyInline]
