@@ -69,6 +69,7 @@ class AlbumAdmin(GalleryAdmin):
     inlines = [AlbumAccessPolicyInline]
     list_display = [
         "display_name",
+        "dirpath",
         "date",
         "category",
         "public",

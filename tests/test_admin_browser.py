@@ -1,7 +1,7 @@
 """An owner shares an album with a group through the admin, then takes it back."""
 
 import pytest
-from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.test import Client
 from django.urls import reverse
 
@@ -57,8 +57,15 @@ def statuses(context, base_url, urls):
     return {url: context.request.get(f"{base_url}{url}").status for url in urls}
 
 
+@pytest.fixture
+def local_storages(photo_tree, settings, tmp_path):
+    """Photos and cache on the local disk, served by the application."""
+    settings.GALLERY_CACHE_STORAGE = FileSystemStorage(location=tmp_path / "cache")
+    return photo_tree
+
+
 def test_share_an_album_with_a_group_then_take_it_back(
-    browser_page, browser, live_server, photo_storage
+    browser_page, browser, live_server, local_storages
 ):
     base_url = live_server.url
     family = make_group("family")
@@ -67,7 +74,7 @@ def test_share_an_album_with_a_group_then_take_it_back(
     album = make_album(name="Snow in Paris")
     photos = [make_photo(album), make_photo(album)]
     for photo in photos:
-        photo_storage.save(photo.image_name, ContentFile(make_image(640, 480)))
+        local_storages.add(photo.image_name, content=make_image(640, 480))
     urls = urls_of(album, photos)
 
     # The owner gives the family access through "Set access policy".
