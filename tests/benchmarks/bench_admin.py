@@ -17,6 +17,8 @@ PHOTOS = 100_000
 QUICK_PHOTOS = 10_000
 PHOTOS_PER_ALBUM = 100
 REPEAT = 5
+# The issue asks for "well under a second" with 100,000 photos.
+GOAL_SECONDS = 0.5
 
 urlpatterns = []
 
@@ -199,4 +201,8 @@ if __name__ == "__main__":
         sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
         from tests.benchmarks.baseline import print_table
 
-        print_table("Admin changelists", collect(quick="--quick" in sys.argv))
+        rows = collect(quick="--quick" in sys.argv)
+        print_table("Admin changelists", rows)
+        seconds = rows[0][2]
+        verdict = "OK" if seconds < GOAL_SECONDS else "FAIL"
+        print(f"goal: photo list under {GOAL_SECONDS} s: {seconds:.3f} s {verdict}")
