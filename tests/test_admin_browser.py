@@ -95,6 +95,9 @@ def test_share_an_album_with_a_group_then_take_it_back(
     member_page = member_context.new_page()
     response = member_page.goto(f"{base_url}{urls[0]}")
     assert response.status == 200
+    for photo in photos:
+        link = member_page.locator(f"a[href='{photo.get_absolute_url()}']")
+        assert link.count() >= 1
     assert statuses(member_context, base_url, urls) == dict.fromkeys(urls, 200)
 
     # The owner takes the access back through "Unset access policy".
