@@ -37,10 +37,18 @@ def load(path):
     return polib.pofile(str(path)) if path.exists() else None
 
 
-def shipped():
-    """Every committed catalogue of the shipped languages."""
-    paths = (po_path(PACKAGE, *catalogue) for catalogue in CATALOGUES)
+def shipped(languages=LANGUAGES):
+    """Every committed catalogue of ``languages``."""
+    paths = (
+        po_path(PACKAGE, language, domain)
+        for language in languages
+        for domain in DOMAINS
+    )
     return [polib.pofile(str(path)) for path in paths if path.exists()]
+
+
+def po_id(po):
+    return Path(po.fpath).relative_to(PACKAGE / "locale").as_posix()
 
 
 def messages(po):
@@ -91,7 +99,7 @@ def test_every_language_ships_its_main_catalogue():
         assert po_path(PACKAGE, language, "django").exists()
 
 
-@pytest.mark.parametrize("po", shipped(), ids=lambda po: po.fpath.split("locale/")[1])
+@pytest.mark.parametrize("po", shipped(), ids=po_id)
 class TestCatalogue:
     def test_is_fully_translated(self, po):
         assert not po.metadata_is_fuzzy
@@ -99,12 +107,8 @@ class TestCatalogue:
         assert [e.msgid for e in po.fuzzy_entries()] == []
         assert [e.msgid for e in po.obsolete_entries()] == []
 
-    def test_declares_french_plurals(self, po):
-        assert po.metadata["Language"] == "fr"
-        assert po.metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
-        for entry in po:
-            if entry.msgid_plural:
-                assert sorted(entry.msgstr_plural) == [0, 1], entry.msgid
+    def test_declares_its_language(self, po):
+        assert po.metadata["Language"] == po_id(po).split("/")[0]
 
     def test_keeps_placeholders_and_tags(self, po):
         for entry in po:
@@ -114,13 +118,6 @@ class TestCatalogue:
             known = set(placeholders(entry.msgid) + placeholders(source))
             for form in forms:
                 assert set(placeholders(form)) <= known, entry.msgid
-
-    def test_follows_french_typography(self, po):
-        for entry in po:
-            for text in translations(entry):
-                assert not LOOSE_SPACE.search(text), text
-                assert "'" not in text, f"use ’ in {text!r}"
-                assert "“" not in text, f"use « » in {text!r}"
 
     def test_compiled_catalogue_is_up_to_date(self, po, tmp_path):
         msgfmt = require_binary("msgfmt", package="gettext")
@@ -136,6 +133,22 @@ class TestCatalogue:
         )
 
 
+@pytest.mark.parametrize("po", shipped(["fr"]), ids=po_id)
+class TestFrench:
+    def test_has_french_plurals(self, po):
+        assert po.metadata["Plural-Forms"] == "nplurals=2; plural=(n > 1);"
+        for entry in po:
+            if entry.msgid_plural:
+                assert sorted(entry.msgstr_plural) == [0, 1], entry.msgid
+
+    def test_follows_french_typography(self, po):
+        for entry in po:
+            for text in translations(entry):
+                assert not LOOSE_SPACE.search(text), text
+                assert "'" not in text, f"use ’ in {text!r}"
+                assert "“" not in text, f"use « » in {text!r}"
+
+
 def compiled_messages(mo):
     return {
         (e.msgctxt, e.msgid, e.msgid_plural): (e.msgstr, dict(e.msgstr_plural))
@@ -144,6 +157,14 @@ def compiled_messages(mo):
 
 
 # The translation at work
+
+
+@pytest.fixture(autouse=True)
+def same_language_afterwards():
+    """Requests in French leave French active: restore what was active before."""
+    language = translation.get_language()
+    yield
+    translation.activate(language)
 
 
 @pytest.mark.django_db
