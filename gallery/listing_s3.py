@@ -3,6 +3,7 @@
 import datetime
 
 from botocore.exceptions import BotoCoreError, ClientError
+from django.utils.translation import gettext as _
 
 from .listing import Listing, ListingError, StoredFile
 
@@ -54,14 +55,20 @@ def stored_files(page, prefix):
 
 def describe(storage, exc):
     """A one-line message for a failed listing."""
-    where = f"bucket {storage.bucket_name!r}"
+    where = _("bucket %(bucket)r") % {"bucket": storage.bucket_name}
     if storage.endpoint_url:
-        where += f" at {storage.endpoint_url}"
+        where = _("bucket %(bucket)r at %(url)s") % {
+            "bucket": storage.bucket_name,
+            "url": storage.endpoint_url,
+        }
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code, text = error.get("Code", "error"), error.get("Message", "")
         reason = f"{code}: {text}".rstrip(": ")
     else:
         reason = str(exc)
-    message = f"Cannot list the S3 {where}: {reason}"
+    message = _("Cannot list the S3 %(where)s: %(reason)s") % {
+        "where": where,
+        "reason": reason,
+    }
     return " ".join(message.split())

@@ -1,6 +1,8 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gallery.conf import conf
 from gallery.models import Photo
@@ -9,10 +11,10 @@ from gallery.scan_text import album_lines, photo_lines, summary
 from gallery.scanner import scan
 
 PHASES = {
-    "list": "Listing the photo storage",
-    "match": "Matching paths",
-    "plan": "Comparing with the database",
-    "apply": "Writing to the database",
+    "list": gettext_lazy("Listing the photo storage"),
+    "match": gettext_lazy("Matching paths"),
+    "plan": gettext_lazy("Comparing with the database"),
+    "apply": gettext_lazy("Writing to the database"),
 }
 
 
@@ -55,9 +57,10 @@ class Command(BaseCommand):
         self.verbosity = verbosity
         unknown = [p for p in options["resize"] if p not in conf.RESIZE_PRESETS]
         if unknown:
-            known = ", ".join(sorted(conf.RESIZE_PRESETS)) or "none"
+            known = ", ".join(sorted(conf.RESIZE_PRESETS)) or _("none")
+            message = _("Unknown preset: %(unknown)s (known presets: %(known)s)")
             raise CommandError(
-                f"Unknown preset: {', '.join(unknown)} (known presets: {known})"
+                message % {"unknown": ", ".join(unknown), "known": known}
             )
         self.started = time.perf_counter()
         report = scan(
@@ -82,16 +85,27 @@ class Command(BaseCommand):
         started = time.perf_counter()
         report = precompute(Photo.objects.all(), presets, jobs=jobs)
         for name, error in report.failed:
-            self.stderr.write(self.style.ERROR(f"Cannot resize {name}: {error}"))
+            message = _("Cannot resize %(name)s: %(error)s")
+            self.stderr.write(
+                self.style.ERROR(message % {"name": name, "error": error})
+            )
         for name in report.broken:
-            self.stderr.write(self.style.WARNING(f"Not an image: {name}"))
+            message = _("Not an image: %(name)s") % {"name": name}
+            self.stderr.write(self.style.WARNING(message))
         if verbosity >= 1:
             elapsed = time.perf_counter() - started
-            self.stdout.write(
-                f"Resized: {report.created} created, {report.existing} already "
-                f"cached, {len(report.broken)} broken, {len(report.failed)} failed "
-                f"in {elapsed:.2f} s"
+            message = _(
+                "Resized: %(created)d created, %(existing)d already cached, "
+                "%(broken)d broken, %(failed)d failed in %(seconds).2f s"
             )
+            counts = {
+                "created": report.created,
+                "existing": report.existing,
+                "broken": len(report.broken),
+                "failed": len(report.failed),
+                "seconds": elapsed,
+            }
+            self.stdout.write(message % counts)
 
     def show_progress(self):
         return self.verbosity >= 1 and getattr(self.stdout, "isatty", bool)()
