@@ -1,7 +1,7 @@
 """Who can see an album or a photo, and why, in plain words for the admin."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from . import access
 from .models import Photo
@@ -44,7 +44,7 @@ def audience(public, groups, users):
         parts.append(
             _("the members of the groups %(groups)s") % {"groups": names(groups)}
         )
-    return "; ".join(parts)
+    return pgettext("between the groups of people a policy lets in", "; ").join(parts)
 
 
 def audience_sentence(policy):

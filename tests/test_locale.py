@@ -14,7 +14,7 @@ from django.utils import translation
 
 import gallery
 from gallery import admin_visibility
-from tests.builders import make_album, make_album_policy
+from tests.builders import make_album, make_album_policy, make_group, make_user
 from tests.components import require_binary
 
 PACKAGE = Path(gallery.__file__).resolve().parent
@@ -206,3 +206,17 @@ def test_explanations_follow_the_active_language():
     with translation.override("en"):
         notes, _ = admin_visibility.explain_album(album)
     assert notes[0] == "This album’s access policy says who can see it."
+
+
+@pytest.mark.django_db
+def test_audience_in_french():
+    album = make_album()
+    users, groups = [make_user("alice")], [make_group("famille")]
+    make_album_policy(album, users=users, groups=groups)
+    with translation.override("fr"):
+        notes, _ = admin_visibility.explain_album(album)
+    assert notes[1] == (
+        "Y ont accès\u00a0: les utilisateurs alice\u00a0; les membres des groupes "
+        "famille, ainsi que les utilisateurs ayant la permission "
+        "«\u00a0Peut voir toutes les photos\u00a0»."
+    )
