@@ -1,6 +1,7 @@
 """The only reader of ``GALLERY_*`` settings; values are read on every access."""
 
 from django.conf import settings as django_settings
+from django.utils.translation import gettext_lazy
 
 DEFAULTS = {
     "PHOTO_STORAGE": None,
@@ -15,7 +16,7 @@ DEFAULTS = {
     "SENDFILE_HEADER": None,
     "SENDFILE_ROOT": "",
     "SENDFILE_PREFIX": "",
-    "TITLE": "Gallery",
+    "TITLE": gettext_lazy("Gallery"),  # in the language of each request
     "PREVIEW_COUNT": 5,
     "ARCHIVE_EXPIRY": 60,
     # Additions of 1.0.

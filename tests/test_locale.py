@@ -171,6 +171,7 @@ def same_language_afterwards():
 def test_index_page_in_french(client):
     response = client.get(reverse("gallery:index"), HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 200
+    assert "<h1>Galerie</h1>" in response.text
     assert "Rechercher des albums" in response.text
     assert ">Rechercher</button>" in response.text
     assert "Désolé, aucun album ne vous est accessible." in response.text
