@@ -27,4 +27,11 @@ def cache_storage():
     return get_storage("cache")
 
 
-pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.pages"]
+pytest_plugins = [
+    "tests.fixtures.browser",
+    "tests.fixtures.pages",
+    "tests.fixtures.photo_tree",
+    "tests.fixtures.servers",
+    "tests.fixtures.s3",
+    "tests.fixtures.thumbor",
+]
