@@ -320,6 +320,7 @@ def test_pagination_keeps_the_search(client):
     response = client.get(reverse("gallery:index"), {"q": "trip"})
     assert response.context["paginator"].count == 25
     assert 'href="?page=2&amp;q=trip"' in response.text
+    assert "Page 1 of 2" in response.text
     response = client.get(reverse("gallery:index"), {"q": "trip", "page": 2})
     assert len(response.context["latest"]) == 5
 
