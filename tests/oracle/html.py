@@ -42,10 +42,10 @@ def target(url, rel=""):
 
 
 class Page(HTMLParser):
-    """Links, images and text of a page, with the card each one belongs to.
+    """Links, images and text of a page, with the album card each belongs to.
 
-    A card is an element carrying ``data-album`` (album listings) or
-    ``data-photo`` (photo grids); what it contains is attributed to it.
+    An album card is the element labelled by ``gallery-album-<pk>`` in
+    listings; the text of elements of class ``gallery-count`` is kept apart.
     """
 
     def __init__(self, html):
@@ -53,6 +53,7 @@ class Page(HTMLParser):
         self.targets = []
         self.text = []
         self.cards = {}
+        self.counts = []
         self.stack = []
         self.feed(html)
         self.close()
@@ -60,9 +61,14 @@ class Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         card = self._card(attrs)
-        self.stack.append((tag, card))
+        counting = "gallery-count" in (attrs.get("class") or "").split()
+        self.stack.append((tag, card, counting))
         if card is not None:
-            self.cards.setdefault(card, {"targets": [], "text": [], "attrs": attrs})
+            self.cards.setdefault(card, {"targets": [], "text": [], "counts": []})
+        if counting:
+            self.counts.append("")
+            if self.current_card() is not None:
+                self.cards[self.current_card()]["counts"].append(len(self.counts) - 1)
         urls = []
         if tag in ("a", "link") and attrs.get("href"):
             urls.append(attrs["href"])
@@ -88,9 +94,9 @@ class Page(HTMLParser):
         self._text(data)
 
     def _card(self, attrs):
-        for key in ("data-album", "data-photo"):
-            if key in attrs:
-                return (key[5:], attrs[key])
+        label = attrs.get("aria-labelledby") or ""
+        if label.startswith("gallery-album-"):
+            return int(label.removeprefix("gallery-album-"))
         return None
 
     def _pop(self, tag):
@@ -100,10 +106,13 @@ class Page(HTMLParser):
                 return
 
     def current_card(self):
-        for _, card in reversed(self.stack):
+        for _, card, _ in reversed(self.stack):
             if card is not None:
                 return card
         return None
+
+    def counting(self):
+        return any(counting for _, _, counting in self.stack)
 
     def _add(self, found):
         self.targets.append(found)
@@ -113,9 +122,16 @@ class Page(HTMLParser):
 
     def _text(self, data):
         self.text.append(data)
+        if self.counting():
+            self.counts[-1] += data
         card = self.current_card()
         if card is not None:
             self.cards[card]["text"].append(data)
+
+    def card_count(self, card):
+        """The number of photos a card announces, or ``None``."""
+        indexes = self.cards[card]["counts"]
+        return read_count(self.counts[indexes[0]]) if indexes else None
 
     def all_text(self):
         return " ".join(self.text)
@@ -127,3 +143,13 @@ class Page(HTMLParser):
             for found in self.targets
             if found.name == name and (rel is None or rel in found.rel.split())
         ]
+
+
+def read_count(text):
+    """``3`` for "3 photos", ``1`` for "one photo"."""
+    words = text.split()
+    if not words:
+        return None
+    if words[0] == "one":
+        return 1
+    return int(words[0]) if words[0].isdigit() else None
