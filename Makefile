@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgresql docs style bench clean
+.PHONY: demo test test-sqlite test-postgresql docs style bench bench-quick clean
 
 $(STAMP): setup.py pyproject.toml requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ docs: $(STAMP)
 style: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# Every benchmark, side by side with myks-gallery 0.9.1 in GALLERY_BASELINE_VENV
+# (default .venv-baseline, created on first use); the table goes into the docs.
+bench: $(STAMP)
+	$(PY) tests/benchmarks/run_all.py $(BENCH_ARGS)
+
+bench-quick: $(STAMP)
+	$(PY) tests/benchmarks/run_all.py --quick $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .tox docs/_build example/var .pytest_cache .hypothesis

@@ -1,0 +1,119 @@
+"""Run every benchmark side by side with myks-gallery 0.9.1; print one table.
+
+    .venv/bin/python tests/benchmarks/run_all.py [--quick] [--write] [TOPIC ...]
+
+imports each ``tests/benchmarks/bench_<topic>.py``, calls its
+``collect(quick=...)`` (rows of ``(label, baseline, current, unit)``) and
+judges the goals of the issues: the module's own ``goals(rows)`` when it has
+one, else the goals listed in :mod:`tests.benchmarks.goals`. A full run writes
+the table and the machine it ran on into ``docs/benchmarks.rst`` (``--write``
+forces it for a quick run). The exit status is 1 when a goal fails.
+"""
+
+import argparse
+import importlib
+import sys
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+
+
+def topics():
+    """Names of the benchmark modules, ``bench_`` left out, sorted."""
+    return sorted(path.stem[len("bench_") :] for path in HERE.glob("bench_*.py"))
+
+
+def run_topic(topic, quick):
+    """Rows of one topic, each ``(topic, label, base, cur, unit, goal, verdict)``."""
+    module = importlib.import_module(f"tests.benchmarks.bench_{topic}")
+    started = time.perf_counter()
+    try:
+        rows = list(module.collect(quick=quick))
+    except Exception as exc:  # one broken benchmark must not hide the others
+        traceback.print_exc()
+        return [(topic, f"error: {exc!r}"[:80], None, None, "", "runs", "FAIL")]
+    print(f"{topic}: {len(rows)} rows in {time.perf_counter() - started:.0f} s")
+    return judge(topic, module, rows)
+
+
+def judge(topic, module, rows):
+    from tests.benchmarks.goals import judge_rows
+
+    if hasattr(module, "goals"):
+        table = [(topic, *row, "", "") for row in rows]
+        for goal, verdict, ok in module.goals(rows):
+            label = f"goal: {goal}"
+            table.append((topic, label, None, None, "", verdict, verdict_of(ok)))
+        return table
+    return [(topic, *row) for row in judge_rows(topic, rows)]
+
+
+def verdict_of(ok):
+    return "OK" if ok else "FAIL"
+
+
+def ratio_text(base, cur):
+    if base is None or cur is None:
+        return ""
+    if not cur:
+        return "inf"
+    return f"{base / cur:.1f}x"
+
+
+def number(value, unit):
+    if value is None:
+        return ""
+    return f"{value:.4g} {unit}".strip()
+
+
+def cells(row):
+    topic, label, base, cur, unit, goal, verdict = row
+    return [
+        topic,
+        label,
+        number(base, unit),
+        number(cur, unit),
+        ratio_text(base, cur),
+        goal,
+        verdict,
+    ]
+
+
+HEADER = ["topic", "workload", "0.9.1", "1.0", "ratio", "goal", "verdict"]
+
+
+def print_table(rows):
+    lines = [HEADER, *map(cells, rows)]
+    widths = [max(len(line[i]) for line in lines) for i in range(len(HEADER))]
+    for line in lines:
+        padded = (cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+        print("  ".join(padded))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small workloads")
+    parser.add_argument("--write", action="store_true", help="update the docs")
+    parser.add_argument("topics", nargs="*", help=f"among {', '.join(topics())}")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    from tests.benchmarks import machine
+
+    rows = []
+    for topic in args.topics or topics():
+        rows += run_topic(topic, args.quick)
+    print()
+    print(machine.describe())
+    print_table(rows)
+    if args.write or not (args.quick or args.topics):
+        machine.write_docs(ROOT / "docs" / "benchmarks.rst", rows, args.quick)
+    failed = [row for row in rows if row[-1] == "FAIL"]
+    print(f"\n{len(failed)} goal(s) failed" if failed else "\nevery goal holds")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
