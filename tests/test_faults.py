@@ -69,8 +69,16 @@ def zip_names(data):
 
 
 @pytest.fixture
-def album(db):
-    """A public album of two photos whose files are in the photo storage."""
+def streaming(settings):
+    settings.GALLERY_REMOTE_SERVING = "stream"
+
+
+@pytest.fixture
+def album(db, streaming):
+    """A public album of two photos whose files are in the photo storage.
+
+    Settings change before it: a change of settings empties the storages.
+    """
     album = make_album()
     make_album_policy(album, public=True)
     storage = get_storage("photo")
@@ -84,7 +92,6 @@ def album(db):
 def faulty_cache(settings):
     storage = FaultyStorage(location="cache", base_url="/cache/")
     settings.GALLERY_CACHE_STORAGE = storage
-    settings.GALLERY_REMOTE_SERVING = "stream"
     get_storage.cache_clear()
     return storage
 
@@ -94,7 +101,7 @@ def resized_urls(photo):
 
 
 @pytest.mark.parametrize("fault", FAULTS)
-def test_cache_storage_failing_then_fixed(client, album, faulty_cache, fault):
+def test_cache_storage_failing_then_fixed(client, faulty_cache, album, fault):
     photos = list(album.photo_set.all())
     faulty_cache.fault = FAULTS[fault]
     for url in (f"/album/{album.pk}/", f"/photo/{photos[0].pk}/", "/"):
@@ -132,8 +139,7 @@ def vanished(album):
     return photo, data
 
 
-def test_original_vanished_after_the_scan(client, settings, album, vanished):
-    settings.GALLERY_REMOTE_SERVING = "stream"
+def test_original_vanished_after_the_scan(client, album, vanished):
     photo, data = vanished
     assert client.get(f"/original/{photo.pk}/").status_code == 404
     for url in resized_urls(photo):
@@ -187,6 +193,7 @@ def postgres_or_skip():
 @pytest.fixture
 def fault_database():
     """An empty database on the throwaway server, dropped afterwards."""
+    postgres_or_skip()
     import psycopg
 
     name = "gallery_faults"
