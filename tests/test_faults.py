@@ -262,6 +262,7 @@ def test_database_restart_under_load(tmp_path, fault_database):
         time.sleep(1.5)
         postgres.start(data)
         back = time.monotonic()
+        connection.close()  # the test's own connection died with the server
         time.sleep(3)
         for visitor in visitors:
             visitor.stopping.set()
