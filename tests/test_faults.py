@@ -259,7 +259,8 @@ def test_database_restart_under_load(tmp_path, fault_database):
             visitor.start()
         time.sleep(1)
         postgres.stop(data)
-        time.sleep(1.5)
+        probe = served.get("/album/1/")  # needs the database, which is down
+        time.sleep(1)
         postgres.start(data)
         back = time.monotonic()
         connection.close()  # the test's own connection died with the server
@@ -268,7 +269,8 @@ def test_database_restart_under_load(tmp_path, fault_database):
             visitor.stopping.set()
             visitor.join(30)
     results = [result for visitor in visitors for result in visitor.results]
-    assert_clean_outage(results, back)
+    assert probe[0] != 200, "a page was served while the database was down"
+    assert_clean_outage([(0, probe[0], probe[2]), *results], back)
     assert site.django(COUNT).split() == ["3", "3"]
 
 
