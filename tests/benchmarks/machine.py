@@ -59,9 +59,12 @@ def describe():
 def rst_table(rows, quick):
     from tests.benchmarks.run_all import HEADER, cells
 
+    described = facts()
     lines = [
-        f"Measured on {facts_text()}{' (quick workloads)' if quick else ''}.",
-        "",
+        f"Measured {described.pop('date')}{' (quick workloads)' if quick else ''}:"
+    ]
+    lines += ["", *(f"- {key}: {value}" for key, value in described.items()), ""]
+    lines += [
         ".. list-table::",
         "   :header-rows: 1",
         "",
@@ -71,11 +74,6 @@ def rst_table(rows, quick):
         lines.append(f"   * - {first}")
         lines += [f"     - {cell}" for cell in rest]
     return "\n".join(lines)
-
-
-def facts_text():
-    described = facts()
-    return "; ".join(f"{key}: {value}" for key, value in described.items())
 
 
 def write_docs(path, rows, quick):
