@@ -175,6 +175,15 @@ def collect(quick=False):
     ]
 
 
+def goals(rows):
+    """``(description, ok)`` for the goals of the S3 issue."""
+    initial, rescan = rows[0][2], rows[1][2]
+    return [
+        (f"{initial} requests for the scan (goal <= 12)", initial <= 12),
+        (f"{rescan} requests for the rescan (goal: the same)", rescan == initial),
+    ]
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
@@ -187,7 +196,10 @@ def main():
     os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
     from tests.benchmarks.baseline import print_table
 
-    print_table("Scanning an S3 photo storage", collect(quick=args.quick))
+    rows = collect(quick=args.quick)
+    print_table("Scanning an S3 photo storage", rows)
+    for description, ok in goals(rows):
+        print(f"  {'OK  ' if ok else 'FAIL'} {description}")
 
 
 if __name__ == "__main__":
