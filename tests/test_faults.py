@@ -10,6 +10,7 @@
 """
 
 import errno
+import importlib.util
 import io
 import os
 import threading
@@ -187,6 +188,7 @@ def postgres_or_skip():
         pytest.skip("runs in the PostgreSQL run of make test")
     data = os.environ.get("GALLERY_TEST_DB_DATA")
     require(data, "GALLERY_TEST_DB_DATA is not set (run under tests/postgres.py)")
+    require(importlib.util.find_spec("gunicorn"), "gunicorn is not installed")
     return data
 
 

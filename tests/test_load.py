@@ -9,6 +9,7 @@ all worker processes, and the throughput is printed. The run is bounded by
 
 import collections
 import hashlib
+import importlib.util
 import os
 import random
 import re
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import make_image
+from tests.components import require
 from tests.fixtures.servers import GallerySite, serve_site
 
 pytestmark = [pytest.mark.component, pytest.mark.slow]
@@ -51,6 +53,7 @@ def photo_bytes(number, index):
 
 @pytest.fixture(scope="module")
 def load_site(tmp_path_factory):
+    require(importlib.util.find_spec("gunicorn"), "gunicorn is not installed")
     site = GallerySite(tmp_path_factory.mktemp("load"))
     site.env["DJANGO_SETTINGS_MODULE"] = "tests.load_settings"
     digests = {}

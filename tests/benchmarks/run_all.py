@@ -12,6 +12,7 @@ forces it for a quick run). The exit status is 1 when a goal fails.
 
 import argparse
 import importlib
+import multiprocessing
 import sys
 import time
 import traceback
@@ -29,8 +30,18 @@ def topics():
 
 
 def run_topic(topic, quick, name=None):
-    """Rows of one topic, each ``(topic, label, base, cur, unit, goal, verdict)``."""
+    """Rows of one topic, each ``(topic, label, base, cur, unit, goal, verdict)``.
+
+    Each topic runs in a fresh process: workers started by a large driver
+    would inherit its peak memory (``ru_maxrss`` survives fork and exec).
+    """
     name = name or topic
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        return pool.apply(measure_topic, (topic, quick, name))
+
+
+def measure_topic(topic, quick, name):
     module = importlib.import_module(f"tests.benchmarks.bench_{topic}")
     started = time.perf_counter()
     try:
@@ -122,6 +133,9 @@ def main(argv=None):
     sys.path.insert(0, str(ROOT))
     from tests.benchmarks import machine
 
+    unknown = set(args.topics) - set(topics())
+    if unknown:
+        parser.error(f"unknown topics: {', '.join(sorted(unknown))}")
     rows = []
     for topic in args.topics or topics():
         rows += run_topic(topic, args.quick)
