@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgresql docs style tox bench bench-quick clean
+.PHONY: demo test test-sqlite test-postgresql docs style tox bench bench-quick clean screenshots
 
 $(STAMP): setup.py pyproject.toml requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test-postgresql: $(STAMP)
 
 docs: $(STAMP)
 	$(PY) -m sphinx -W -q -b html docs docs/_build/html
+
+# Refresh the screenshots of the documentation (docs/_static/screenshots/).
+screenshots: $(STAMP)
+	GALLERY_UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/test_pages_browser.py -k walks -p no:cacheprovider
 
 style: $(STAMP)
 	$(PY) -m ruff check .

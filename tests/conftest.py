@@ -29,6 +29,7 @@ def cache_storage():
 
 pytest_plugins = [
     "tests.fixtures.browser",
+    "tests.fixtures.pages",
     "tests.fixtures.photo_tree",
     "tests.fixtures.servers",
 ]
