@@ -9,6 +9,7 @@ The rules:
 * A photo with its own policy follows that policy only. A photo without one
   follows its album's policy when that policy has ``inherit`` set; otherwise
   nobody else sees it.
+* A deactivated account sees what an anonymous visitor sees.
 * Listings for authenticated users without ``gallery.view`` leave out public
   albums until the user asks for them (see :func:`show_public`).
 
@@ -26,9 +27,18 @@ def can_see_everything(user):
     return user.has_perm("gallery.view")
 
 
+def is_identified(user):
+    """Tell whether policies naming ``user`` or its groups apply to it.
+
+    A deactivated account is treated as anonymous, whatever the session or
+    the authentication backend says.
+    """
+    return user.is_authenticated and getattr(user, "is_active", True)
+
+
 def user_group_ids(user):
     """Primary keys of the groups of ``user``, fetched once per user object."""
-    if not user.is_authenticated or not hasattr(user, "groups"):
+    if not is_identified(user) or not hasattr(user, "groups"):
         return frozenset()
     if not hasattr(user, "_gallery_group_ids"):
         user._gallery_group_ids = frozenset(user.groups.values_list("pk", flat=True))
@@ -38,7 +48,7 @@ def user_group_ids(user):
 def allowed_policies(policy_model, user, include_public=True):
     """Queryset of the policies of ``policy_model`` that grant access to ``user``."""
     condition = Q(public=True) if include_public else Q(pk__in=[])
-    if user.is_authenticated:
+    if is_identified(user):
         users = policy_model.users
         condition |= Q(
             pk__in=users.through.objects.filter(
@@ -94,7 +104,7 @@ def policy_allows(policy, user, include_public=True):
         return False
     if include_public and policy.public:
         return True
-    if not user.is_authenticated:
+    if not is_identified(user):
         return False
     if any(member.pk == user.pk for member in policy.users.all()):
         return True
@@ -124,7 +134,7 @@ def show_public(request):
     the choice is kept in the session.
     """
     user = request.user
-    if not user.is_authenticated or can_see_everything(user):
+    if not is_identified(user) or can_see_everything(user):
         return True
     session = request.session
     if "show_public" in request.GET:
@@ -132,3 +142,57 @@ def show_public(request):
     elif "hide_public" in request.GET:
         session["show_public"] = False
     return session.get("show_public", False)
+
+
+# Explanations, for the admin's "who can see it" notes
+
+
+def photo_policy_reason(photo):
+    """Say why ``photo`` has its effective policy.
+
+    One of ``"own"`` (its policy overrides the album's), ``"inherited"`` (it
+    follows the album's policy), ``"not-inherited"`` (the album has a policy
+    that its photos do not inherit) or ``"none"`` (no policy anywhere).
+    """
+    if photo.get_access_policy() is not None:
+        return "own"
+    album_policy = photo.album.get_access_policy()
+    if album_policy is None:
+        return "none"
+    return "inherited" if album_policy.inherit else "not-inherited"
+
+
+def audience_beyond_album(photo):
+    """What lets people see ``photo`` without seeing its album, or ``None``.
+
+    Returns ``(public, groups, users)``: whether the photo is public while its
+    album is not, the groups that the photo's policy names and the album's
+    does not, and the users that it names and who are not allowed by the
+    album's policy, directly or through a group.
+    """
+    policy = photo.get_access_policy()
+    if policy is None:
+        return None
+    album_policy = photo.album.get_access_policy()
+    if album_policy is not None and album_policy.public:
+        return None
+    album_groups = set(album_policy.groups.all()) if album_policy else set()
+    album_users = set(album_policy.users.all()) if album_policy else set()
+    groups = [group for group in policy.groups.all() if group not in album_groups]
+    users = [user for user in policy.users.all() if user not in album_users]
+    if users and album_groups:
+        members = _members(users, album_groups)
+        users = [user for user in users if user.pk not in members]
+    if not (policy.public or groups or users):
+        return None
+    return policy.public, groups, users
+
+
+def _members(users, groups):
+    """Primary keys of those ``users`` who belong to one of ``groups``."""
+    field = type(users[0])._meta.get_field("groups")
+    user_field, group_field = field.m2m_field_name(), field.m2m_reverse_field_name()
+    memberships = field.remote_field.through.objects.filter(
+        **{f"{user_field}__in": users, f"{group_field}__in": groups}
+    )
+    return set(memberships.values_list(f"{user_field}_id", flat=True))

@@ -35,6 +35,37 @@ def lock(key):
             yield
 
 
+@contextlib.contextmanager
+def try_lock(key):
+    """Like :func:`lock`, but yield ``False`` at once when another holds it."""
+    digest = salted_hmac("gallery.locks", key).hexdigest()
+    if conf.LOCK_CACHE:
+        cache, name, token = (
+            caches[conf.LOCK_CACHE],
+            f"gallery-lock:{digest}",
+            uuid.uuid4().hex,
+        )
+        acquired = cache.add(name, token, 3600)
+        try:
+            yield acquired
+        finally:
+            if acquired and cache.get(name) == token:
+                cache.delete(name)
+        return
+    fd = os.open(
+        lock_path(int(digest[:8], 16) % BUCKETS), os.O_RDWR | os.O_CREAT, 0o600
+    )
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+        else:
+            yield True
+    finally:
+        os.close(fd)
+
+
 def lock_dir():
     """Directory of lock files: in a local cache storage, else the temp dir."""
     storage = get_storage("cache")

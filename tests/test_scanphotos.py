@@ -5,10 +5,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 from gallery.models import Album, Photo
-from tests.builders import make_album
+from tests.builders import make_album, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +161,31 @@ def test_no_progress_when_not_a_terminal(photo_tree, monkeypatch):
     photo_tree.album(SNOW, 1)
     out, _ = run()
     assert not any("\r" in line for line in out)
+
+
+def test_resize_creates_missing_resized_images(photo_tree, tmp_path):
+    photo_tree.add(f"{SNOW}/2013-01-19_10-00-00.jpg", content=make_image(400, 300))
+    photo_tree.add(f"{SNOW}/2013-01-19_10-00-01.jpg", content=b"not an image")
+    cache = FileSystemStorage(location=tmp_path / "cache")
+    with override_settings(GALLERY_CACHE_STORAGE=cache):
+        out, err = run("--resize", "thumb", "standard", "--jobs", "1")
+        assert out[-1].startswith(
+            "Resized: 2 created, 0 already cached, 1 broken, 0 failed in "
+        )
+        assert err == [f"Not an image: {SNOW}/2013-01-19_10-00-01.jpg"]
+        out, err = run("--resize", "thumb", "--jobs", "1")
+        assert out[-1].startswith("Resized: 0 created, 1 already cached, 1 broken")
+
+
+def test_resize_refuses_an_unknown_preset_before_scanning(photo_tree):
+    photo_tree.album(SNOW, 1)
+    with pytest.raises(CommandError, match="Unknown preset: huge"):
+        run("--resize", "thumb", "huge")
+    assert not Album.objects.exists()
+
+
+def test_dry_run_does_not_resize(photo_tree, cache_storage):
+    photo_tree.add(f"{SNOW}/2013-01-19_10-00-00.jpg", content=make_image(200, 100))
+    out, _ = run("--dry-run", "--resize", "thumb")
+    assert not any(line.startswith("Resized:") for line in out)
+    assert cache_storage.operations("save") == []

@@ -2,6 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gallery.conf import conf
+from gallery.models import Photo
+from gallery.precompute import precompute
 from gallery.scan_text import album_lines, photo_lines, summary
 from gallery.scanner import scan
 
@@ -34,9 +37,28 @@ class Command(BaseCommand):
             action="store_true",
             help="Apply even when the scan would remove most albums.",
         )
+        parser.add_argument(
+            "--resize",
+            nargs="+",
+            default=[],
+            metavar="PRESET",
+            help="Then create the missing resized images for these presets.",
+        )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="Processes resizing images (default: one per core).",
+        )
 
     def handle(self, *args, full_sync, dry_run, force, verbosity, **options):
         self.verbosity = verbosity
+        unknown = [p for p in options["resize"] if p not in conf.RESIZE_PRESETS]
+        if unknown:
+            known = ", ".join(sorted(conf.RESIZE_PRESETS)) or "none"
+            raise CommandError(
+                f"Unknown preset: {', '.join(unknown)} (known presets: {known})"
+            )
         self.started = time.perf_counter()
         report = scan(
             full=full_sync,
@@ -51,7 +73,25 @@ class Command(BaseCommand):
             raise CommandError(report.fatal, returncode=2)
         if report.refused:
             raise CommandError(report.plan.refusal + " (--force)", returncode=3)
+        if options["resize"] and not dry_run:
+            self.resize(options["resize"], options["jobs"], verbosity)
         return None
+
+    def resize(self, presets, jobs, verbosity):
+        """Create the missing resized images of every photo for ``presets``."""
+        started = time.perf_counter()
+        report = precompute(Photo.objects.all(), presets, jobs=jobs)
+        for name, error in report.failed:
+            self.stderr.write(self.style.ERROR(f"Cannot resize {name}: {error}"))
+        for name in report.broken:
+            self.stderr.write(self.style.WARNING(f"Not an image: {name}"))
+        if verbosity >= 1:
+            elapsed = time.perf_counter() - started
+            self.stdout.write(
+                f"Resized: {report.created} created, {report.existing} already "
+                f"cached, {len(report.broken)} broken, {len(report.failed)} failed "
+                f"in {elapsed:.2f} s"
+            )
 
     def show_progress(self):
         return self.verbosity >= 1 and getattr(self.stdout, "isatty", bool)()
