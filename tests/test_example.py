@@ -116,6 +116,7 @@ def wait_for_port(port, process, timeout=180):
 @pytest.fixture
 def demo_site(tmp_path):
     """Run ``example/demo.py`` like ``make demo``; yield its URL and output."""
+    require(scanner_available(), "the scanphotos command is not there yet")
     port = free_port()
     log = tmp_path / "demo.log"
     with log.open("w") as output:
@@ -156,7 +157,6 @@ def screenshot(page, name):
 
 @pytest.mark.browser
 def test_demo_in_the_browser(demo_site, page):
-    require(scanner_available(), "the scanphotos command is not there yet")
     base_url, output = demo_site
     passwords = dict(USER_LINE.findall(output))
     page.set_default_timeout(20_000)
@@ -186,7 +186,6 @@ def test_demo_in_the_browser(demo_site, page):
 
 @pytest.mark.browser
 def test_demo_login_link(demo_site, page):
-    require(scanner_available(), "the scanphotos command is not there yet")
     base_url, output = demo_site
     page.set_default_timeout(20_000)
     page.goto(LINK_LINE.search(output).group(1))
