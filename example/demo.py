@@ -138,7 +138,11 @@ def resize(stdout):
         return
     from gallery.models import Photo
 
-    precompute(Photo.objects.select_related("album"), PRESETS)
+    report = precompute(Photo.objects.select_related("album"), PRESETS)
+    stdout.write(
+        f"Resized images: {report.created} created, "
+        f"{report.existing} already in the cache.\n"
+    )
 
 
 def scan_supports_resize():
