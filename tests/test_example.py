@@ -149,10 +149,12 @@ def thumbnail_widths(page):
     )
 
 
-def screenshot(page, name):
+def screenshot(page, name, full_page=False):
+    """Save a screenshot for the docs when GALLERY_UPDATE_SCREENSHOTS=1."""
     if os.environ.get("GALLERY_UPDATE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"example-{name}.png")
+        path = SCREENSHOTS / f"example-{name}.png"
+        page.screenshot(path=path, full_page=full_page)
 
 
 @pytest.mark.browser
@@ -160,7 +162,7 @@ def test_demo_in_the_browser(demo_site, page):
     base_url, output = demo_site
     passwords = dict(USER_LINE.findall(output))
     page.set_default_timeout(20_000)
-    page.set_viewport_size({"width": 1100, "height": 760})
+    page.set_viewport_size({"width": 1000, "height": 600})
 
     sign_in(page, base_url, "admin", passwords["admin"])
     for name in ("Stargazing", "Winter in Paris", "Rocket launch", "Flea market"):
@@ -168,7 +170,7 @@ def test_demo_in_the_browser(demo_site, page):
     widths = thumbnail_widths(page)
     assert len(widths) >= 6
     assert all(width > 0 for width in widths)
-    screenshot(page, "index")
+    screenshot(page, "index", full_page=True)
 
     page.get_by_text("Winter in Paris").first.click()
     widths = thumbnail_widths(page)
@@ -178,7 +180,7 @@ def test_demo_in_the_browser(demo_site, page):
 
     page.locator("main a:has(img)").first.click()
     assert all(width > 0 for width in thumbnail_widths(page))
-    screenshot(page, "photo")
+    screenshot(page, "photo", full_page=True)
 
     page.goto(base_url + reverse("admin:gallery_scan_photos"))
     screenshot(page, "admin-scan")
