@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgresql docs style bench clean
+.PHONY: demo test test-sqlite test-postgresql docs style tox bench clean
 
 $(STAMP): setup.py pyproject.toml requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ docs: $(STAMP)
 style: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# The newest interpreter under $(pyenv root)/versions, if pyenv is there.
+PYENV_ROOT ?= $(shell pyenv root 2>/dev/null)
+NEWEST_PYTHON := $(lastword $(shell ls -d $(PYENV_ROOT)/versions/3.*/bin/python3 2>/dev/null | sort -V))
+PYENV_PATH := $(subst $(eval) ,:,$(wildcard $(PYENV_ROOT)/versions/3.*/bin))
+
+tox: $(STAMP)
+	PATH="$(PYENV_PATH):$$PATH" GALLERY_NEWEST_PYTHON="$(or $(NEWEST_PYTHON),python3.13)" \
+		$(PY) -m tox $(TOX_ARGS)
 
 clean:
 	rm -rf $(VENV) .tox docs/_build example/var .pytest_cache .hypothesis

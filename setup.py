@@ -24,7 +24,6 @@ setup(
         "Framework :: Django :: 5.2",
         "Framework :: Django :: 6.0",
         "Intended Audience :: Developers",
-        "License :: OSI Approved :: BSD License",
         "Operating System :: OS Independent",
         "Programming Language :: Python :: 3",
     ],

@@ -1,13 +1,70 @@
-"""The "Scan photos" page of the admin."""
+"""The "Scan photos" page of the admin: show the plan, then apply it."""
 
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.contrib import admin, messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .models import Photo
+from .scan_text import album_lines, summary
+from .scanner import scan
+
+# Long lists are cut on the page; the command prints them in full.
+SHOWN = 100
 
 
-@permission_required("gallery.scan")
+@require_http_methods(["GET", "POST"])
 def scan_photos(request):
-    """Show the scan page."""
-    return render(
-        request, "admin/gallery/scan_photos.html", {"title": _("Scan photos")}
+    """GET: show what a scan would change. POST: scan, then report in messages."""
+    if not request.user.has_perm("gallery.scan"):
+        raise Http404  # a refusal never tells what exists
+    if request.method == "POST":
+        report = scan(force=request.POST.get("force") == "on")
+        send_messages(request, report)
+        return redirect("admin:gallery_scan_photos")
+    report = scan(dry_run=True)
+    return TemplateResponse(
+        request, "admin/gallery/scan_photos.html", context(request, report)
     )
+
+
+def context(request, report):
+    lines = list(album_lines(report))
+    return {
+        **admin.site.each_context(request),
+        "title": _("Scan photos"),
+        "opts": Photo._meta,
+        "report": report,
+        "summary": summary(report),
+        "album_lines": lines[:SHOWN],
+        "more_albums": max(len(lines) - SHOWN, 0),
+        "unmatched": report.unmatched[:SHOWN],
+        "more_unmatched": max(len(report.unmatched) - SHOWN, 0),
+        "errors": report.errors,
+        "warnings": report.plan.warnings[:SHOWN],
+    }
+
+
+def send_messages(request, report):
+    """Turn a scan report into admin messages."""
+    if report.fatal:
+        messages.error(request, report.fatal)
+        return
+    if report.refused:
+        messages.error(request, report.plan.refusal)
+    for line in list(album_lines(report))[:SHOWN]:
+        messages.info(request, line)
+    for error in report.errors[:SHOWN]:
+        messages.error(request, error)
+    for warning in report.plan.warnings[:SHOWN]:
+        messages.warning(request, warning)
+    if report.unmatched:
+        messages.warning(
+            request,
+            _("%(count)d files match no pattern, for example %(path)s")
+            % {"count": len(report.unmatched), "path": report.unmatched[0]},
+        )
+    level = messages.SUCCESS if report.applied else messages.WARNING
+    messages.add_message(request, level, summary(report))

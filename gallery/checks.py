@@ -1,1 +1,232 @@
-"""System checks for misconfigured settings."""
+"""System checks for misconfigured settings; docs/checks.rst explains each id."""
+
+import re
+
+from django.conf import settings
+from django.core.checks import Error, Warning, register
+from django.utils.module_loading import import_string
+
+from .conf import conf
+from .storages import KINDS, get_storage, is_local
+
+ALBUM_CAPTURES = {"a_year", "a_month", "a_day"}
+PHOTO_CAPTURES = {"p_year", "p_month", "p_day", "p_hour", "p_minute", "p_second"}
+ALBUM_NAME = re.compile(r"a_name\d*")
+REMOTE_SERVING_CHOICES = ("redirect", "stream")
+
+
+def error(id, msg, hint):
+    return Error(msg, hint=hint, id=f"gallery.{id}")
+
+
+def warning(id, msg, hint):
+    return Warning(msg, hint=hint, id=f"gallery.{id}")
+
+
+def load_storage(kind):
+    """Return ``(storage, errors)`` for ``kind``; ``storage`` is None on errors."""
+    name = kind.upper()
+    if (
+        getattr(conf, f"{name}_STORAGE") is None
+        and getattr(conf, f"{name}_DIR") is None
+    ):
+        return None, [
+            error(
+                "E001",
+                f"GALLERY_{name}_STORAGE is not set.",
+                "Set it to an alias of STORAGES or to the dotted path of a "
+                "storage class or of a function returning a storage.",
+            )
+        ]
+    try:
+        return get_storage(kind), []
+    except Exception as exc:  # a factory of the host project may fail in any way
+        return None, [
+            error(
+                "E002",
+                f"GALLERY_{name}_STORAGE cannot be turned into a storage: {exc}",
+                "Check the alias or dotted path; a class or function must be "
+                "importable and give a django.core.files.storage.Storage.",
+            )
+        ]
+
+
+@register()
+def check_storages(app_configs=None, **kwargs):
+    """Report missing or broken photo and cache storages."""
+    errors = []
+    for kind in KINDS:
+        errors += load_storage(kind)[1]
+    return errors
+
+
+def check_pattern_captures(index, regex):
+    names = set(regex.groupindex)
+    errors = []
+    missing = sorted(ALBUM_CAPTURES - names)
+    if not any(ALBUM_NAME.fullmatch(name) for name in names):
+        missing.insert(0, "a_name")
+    if missing:
+        errors.append(
+            error(
+                "E005",
+                f"GALLERY_PATTERNS[{index}] lacks the captures {', '.join(missing)}.",
+                "Albums need a name (a_name, or a_name1, a_name2...) and a date "
+                "(a_year, a_month, a_day): add named groups such as "
+                "(?P<a_year>\\d{4}).",
+            )
+        )
+    unknown = sorted(
+        name
+        for name in names - ALBUM_CAPTURES - PHOTO_CAPTURES
+        if not ALBUM_NAME.fullmatch(name)
+    )
+    if unknown:
+        errors.append(
+            warning(
+                "W001",
+                f"GALLERY_PATTERNS[{index}] has unknown captures {', '.join(unknown)}; "
+                "the scan ignores them.",
+                "Known captures: a_name, a_nameN, a_year, a_month, a_day, "
+                "p_year, p_month, p_day, p_hour, p_minute, p_second. Use an "
+                "unnamed group (...) or (?:...) for anything else.",
+            )
+        )
+    return errors
+
+
+def check_pattern(index, entry):
+    if not (
+        isinstance(entry, list | tuple)
+        and len(entry) == 2
+        and isinstance(entry[0], str)
+        and isinstance(entry[1], str | re.Pattern)
+    ):
+        return [
+            error(
+                "E003",
+                f"GALLERY_PATTERNS[{index}] is not a (category, regex) pair: {entry!r}",
+                'Write each entry as ("Category", r"regular expression").',
+            )
+        ]
+    try:
+        regex = re.compile(entry[1])
+    except re.error as exc:
+        return [
+            error(
+                "E004",
+                f"GALLERY_PATTERNS[{index}] does not compile: {exc}",
+                "Fix the regular expression (write it as a raw string r'...').",
+            )
+        ]
+    return check_pattern_captures(index, regex)
+
+
+@register()
+def check_patterns(app_configs=None, **kwargs):
+    """Report malformed entries of GALLERY_PATTERNS and GALLERY_IGNORES."""
+    errors = []
+    for index, entry in enumerate(conf.PATTERNS):
+        errors += check_pattern(index, entry)
+    for index, pattern in enumerate(conf.IGNORES):
+        try:
+            re.compile(pattern)
+        except (re.error, TypeError) as exc:
+            errors.append(
+                error(
+                    "E006",
+                    f"GALLERY_IGNORES[{index}] does not compile: {exc}",
+                    "Fix the regular expression (write it as a raw string r'...').",
+                )
+            )
+    return errors
+
+
+def is_preset(value):
+    def positive(number):
+        return isinstance(number, int) and not isinstance(number, bool) and number > 0
+
+    return (
+        isinstance(value, list | tuple)
+        and len(value) == 3
+        and positive(value[0])
+        and positive(value[1])
+        and isinstance(value[2], bool)
+    )
+
+
+@register()
+def check_presets(app_configs=None, **kwargs):
+    """Report malformed resize presets and a missing ``thumb`` preset."""
+    presets = conf.RESIZE_PRESETS
+    errors = [
+        error(
+            "E007",
+            f"GALLERY_RESIZE_PRESETS[{name!r}] is not (width, height, crop): {value!r}",
+            "Width and height are positive integers and crop is True or False, "
+            'for example "thumb": (128, 128, True).',
+        )
+        for name, value in presets.items()
+        if not is_preset(value)
+    ]
+    if "thumb" not in presets:
+        errors.append(
+            error(
+                "E008",
+                "GALLERY_RESIZE_PRESETS has no 'thumb' preset.",
+                'The admin and the pages show thumbnails: add for example "thumb": '
+                "(128, 128, True).",
+            )
+        )
+    return errors
+
+
+@register()
+def check_serving(app_configs=None, **kwargs):
+    """Report serving settings that cannot work together."""
+    errors = []
+    if conf.SENDFILE_HEADER:
+        storage, problems = load_storage("cache")
+        if not problems and not is_local(storage):
+            errors.append(
+                warning(
+                    "W002",
+                    "GALLERY_SENDFILE_HEADER is set but the cache storage has no "
+                    "local files, so the web server cannot send them.",
+                    "Use a cache storage on the local disk, or remove "
+                    "GALLERY_SENDFILE_HEADER and use GALLERY_REMOTE_SERVING.",
+                )
+            )
+    if conf.REMOTE_SERVING not in REMOTE_SERVING_CHOICES:
+        errors.append(
+            error(
+                "E010",
+                f"GALLERY_REMOTE_SERVING is {conf.REMOTE_SERVING!r}.",
+                'Use "redirect" (to a signed URL) or "stream" (through Django).',
+            )
+        )
+    return errors
+
+
+@register()
+def check_resize(app_configs=None, **kwargs):
+    """Report a custom GALLERY_RESIZE that is not an importable function."""
+    # The default resizer ships with the package and has its own tests.
+    if not hasattr(settings, "GALLERY_RESIZE"):
+        return []
+    try:
+        resize = import_string(conf.RESIZE)
+    except (ImportError, AttributeError) as exc:
+        problem = f"cannot be imported: {exc}"
+    else:
+        if callable(resize):
+            return []
+        problem = "is not callable"
+    return [
+        error(
+            "E009",
+            f"GALLERY_RESIZE {conf.RESIZE!r} {problem}.",
+            "Give the dotted path of a function, for example "
+            '"gallery.resizers.pillow.resize".',
+        )
+    ]

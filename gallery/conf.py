@@ -22,6 +22,7 @@ DEFAULTS = {
     "REMOTE_SERVING": "redirect",  # or "stream"
     "SIGNED_URL_EXPIRY": 300,  # seconds
     "MAX_PIXELS": 100_000_000,  # larger originals are not resized
+    "LOCK_CACHE": None,  # alias of a shared cache for locks across servers
 }
 
 

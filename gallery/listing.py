@@ -2,13 +2,20 @@
 
 import dataclasses
 import datetime
+import importlib
+import os
+import posixpath
+
+from django.core.files.storage import InMemoryStorage
+
+from .storages import is_local
 
 
 class ListingError(Exception):
     """The storage could not be listed at all (missing, unreachable, refused)."""
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class StoredFile:
     """A file of the photo storage, as the listing gives it."""
 
@@ -26,3 +33,101 @@ class Listing:
     # (directory path, message) for each directory that could not be read;
     # the scanner leaves albums below them untouched.
     unreadable: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+
+# Generic storages whose size() and get_modified_time() cost no request.
+CHEAP_METADATA = (InMemoryStorage,)
+
+
+def list_storage(storage):
+    """Return the :class:`Listing` of every file of ``storage``."""
+    if is_s3(storage):
+        lister = s3_lister()
+        if lister is not None:
+            return lister(storage)
+    # InMemoryStorage has path() but no directory on disk.
+    if is_local(storage) and not isinstance(storage, InMemoryStorage):
+        return list_local(storage.path(""))
+    return list_generic(storage)
+
+
+def is_s3(storage):
+    return type(storage).__module__.startswith("storages.backends.s3")
+
+
+def s3_lister():
+    """The flat S3 listing, or ``None`` when it is not available."""
+    try:
+        module = importlib.import_module("gallery.listing_s3")
+    except ModuleNotFoundError as exc:
+        if exc.name != "gallery.listing_s3":
+            raise
+        return None
+    return module.list_s3
+
+
+def list_local(root):
+    """List the directory ``root`` with ``os.scandir``, recording size and mtime."""
+    if not os.path.isdir(root):
+        raise ListingError(f"The photo directory {root} does not exist.")
+    listing = Listing()
+    pending = [""]
+    seen = set()
+    while pending:
+        relative = pending.pop()
+        try:
+            scan_local_dir(root, relative, listing, pending, seen)
+        except OSError as exc:
+            if not relative:
+                raise ListingError(f"Cannot read {root}: {exc.strerror}.") from exc
+            listing.unreadable.append((relative, exc.strerror or str(exc)))
+    return listing
+
+
+def scan_local_dir(root, relative, listing, pending, seen):
+    """Add the files of one directory to ``listing``; queue its subdirectories."""
+    path = os.path.join(root, relative)
+    identity = os.stat(path)
+    if (identity.st_dev, identity.st_ino) in seen:  # a symlink loop
+        return
+    seen.add((identity.st_dev, identity.st_ino))
+    prefix = f"{relative}/" if relative else ""
+    files = []
+    with os.scandir(path) as entries:
+        for entry in entries:
+            if entry.is_file():
+                stat = entry.stat()
+                modified = datetime.datetime.fromtimestamp(stat.st_mtime, datetime.UTC)
+                files.append(StoredFile(prefix + entry.name, stat.st_size, modified))
+            elif entry.is_dir():
+                pending.append(prefix + entry.name)
+    listing.files.extend(files)
+
+
+def list_generic(storage):
+    """List any storage with ``listdir``; size and mtime only where they are cheap."""
+    listing = Listing()
+    cheap = isinstance(storage, CHEAP_METADATA)
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        try:
+            directories, files = storage.listdir(relative)
+        except Exception as exc:  # any backend error: network, permissions, ...
+            if not relative:
+                raise ListingError(f"Cannot list the photo storage: {exc}") from exc
+            listing.unreadable.append((relative, str(exc)))
+            continue
+        pending.extend(posixpath.join(relative, name) for name in directories)
+        for name in files:
+            listing.files.append(
+                stored_file(storage, posixpath.join(relative, name), cheap)
+            )
+    return listing
+
+
+def stored_file(storage, name, cheap):
+    if not cheap:
+        return StoredFile(name)
+    modified = storage.get_modified_time(name)
+    return StoredFile(name, storage.size(name), modified.astimezone(datetime.UTC))

@@ -4,7 +4,12 @@ import functools
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.files.storage import (
+    FileSystemStorage,
+    InMemoryStorage,
+    Storage,
+    storages,
+)
 from django.utils.module_loading import import_string
 
 from .conf import conf
@@ -51,6 +56,9 @@ def build_storage(value):
 
 def is_local(storage):
     """Tell whether files of ``storage`` have a path on the local disk."""
+    # InMemoryStorage implements path() although nothing is on the disk.
+    if isinstance(storage, InMemoryStorage):
+        return False
     try:
         storage.path("")
     except NotImplementedError:

@@ -1,11 +1,15 @@
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotFound, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ArchiveIndexView, DetailView, YearArchiveView
 
-from . import access
+from . import access, exports, resizers, serving
 from .conf import conf
 from .models import Album, Photo
+from .storages import get_storage
+
+UNAVAILABLE_MAX_AGE = 3600
 
 # Pages
 
@@ -71,12 +75,41 @@ def visible_photo_or_404(request, pk):
 
 
 def resized_photo(request, preset, pk):
-    raise Http404
+    """Serve a resized version of a photo, or redirect to it."""
+    size = resizers.get_preset(preset)
+    if size is None:
+        raise Http404
+    photo = visible_photo_or_404(request, pk)
+    try:
+        result = resizers.get_resize()(photo, *size)
+    except resizers.ImageUnavailable:
+        return unavailable_response()
+    if isinstance(result, resizers.CachedFile):
+        cache = get_storage("cache")
+        return serving.serve(request, cache, result.name, filename=photo.filename)
+    return HttpResponseRedirect(result)
+
+
+def unavailable_response():
+    """A 404 that browsers may keep: the same file will not get better."""
+    response = HttpResponseNotFound(
+        _("This photo cannot be displayed."), content_type="text/plain"
+    )
+    response["Cache-Control"] = f"private, max-age={UNAVAILABLE_MAX_AGE}"
+    return response
 
 
 def original_photo(request, pk):
-    raise Http404
+    """Serve the original file of a photo."""
+    photo = visible_photo_or_404(request, pk)
+    storage = get_storage("photo")
+    return serving.serve(request, storage, photo.image_name, filename=photo.filename)
 
 
 def export_album(request, pk):
-    raise Http404
+    """Serve a zip archive of the photos of an album that the visitor may see."""
+    album = get_object_or_404(access.visible_albums(request.user), pk=pk)
+    photos = exports.visible_photos(request.user, album)
+    if not photos:
+        raise Http404
+    return exports.export_response(request, album, photos)

@@ -27,4 +27,8 @@ def cache_storage():
     return get_storage("cache")
 
 
-pytest_plugins = ["tests.fixtures.browser"]
+pytest_plugins = [
+    "tests.fixtures.browser",
+    "tests.fixtures.photo_tree",
+    "tests.fixtures.servers",
+]

@@ -5,7 +5,7 @@
 starts a server in a temporary folder, runs COMMAND with GALLERY_TEST_DB and
 GALLERY_TEST_DB_PORT set so that tests/settings.py uses it, then stops the
 server and removes the folder. Without PostgreSQL binaries it says so and
-exits 0, or 1 when CI=true.
+exits 0, or 1 when CI=true; a server that does not start is an error.
 """
 
 import contextlib
@@ -58,7 +58,13 @@ def running_postgres():
     )
     try:
         run(initdb, "-D", data, "-U", "gallery", "--auth=trust", "-E", "UTF8")
-        run(pg_ctl, "-D", data, "-l", log, "-w", "-o", options, "start")
+        try:
+            run(pg_ctl, "-D", data, "-l", log, "-w", "-o", options, "start")
+        except subprocess.CalledProcessError:
+            if os.path.exists(log):
+                with open(log, errors="replace") as file:
+                    sys.stderr.write(file.read()[-2000:])
+            raise
         try:
             yield port
         finally:
@@ -73,6 +79,9 @@ def main(command):
             env = dict(os.environ, GALLERY_TEST_DB="postgresql")
             env["GALLERY_TEST_DB_PORT"] = str(port)
             return subprocess.call(command, env=env)
+    except subprocess.CalledProcessError as exc:
+        print(f"PostgreSQL failed: {exc}", file=sys.stderr)
+        return 1
     except FileNotFoundError as exc:
         if os.environ.get("CI") == "true":
             print(f"PostgreSQL is required under CI: {exc}", file=sys.stderr)

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.signed_cookies import SessionStore
 
 from gallery import access
 from tests.builders import (
@@ -50,3 +51,61 @@ def test_photo_policy_overrides_album_policy():
     assert set(access.visible_photos(member)) == {inherited}
     assert access.can_see_photo(member, inherited)
     assert not access.can_see_photo(member, narrowed)
+
+
+def test_include_public_false_leaves_public_albums_out():
+    member = make_user()
+    public, shared = make_album(), make_album()
+    make_album_policy(public, public=True)
+    make_album_policy(shared, users=[member])
+    assert set(access.visible_albums(member)) == {public, shared}
+    assert set(access.visible_albums(member, include_public=False)) == {shared}
+    assert not access.can_see_album(member, public, include_public=False)
+    assert access.can_see_album(member, shared, include_public=False)
+
+
+def test_public_album_and_photo_policy_for_anonymous_users():
+    album = make_album()
+    make_album_policy(album, public=True, inherit=False)
+    hidden, shown = make_photo(album), make_photo(album)
+    make_photo_policy(shown, public=True)
+    anonymous = AnonymousUser()
+    assert visible(anonymous, album)
+    assert set(access.visible_photos(anonymous)) == {shown}
+    assert not access.can_see_photo(anonymous, hidden)
+
+
+def test_photo_policy_widens_a_private_album():
+    album = make_album()
+    make_album_policy(album, groups=[make_group()])
+    photo = make_photo(album)
+    make_photo_policy(photo, public=True)
+    outsider = make_user()
+    assert not visible(outsider, album)
+    assert list(access.visible_photos(outsider)) == [photo]
+    assert access.can_see_photo(outsider, photo)
+
+
+def request_for(rf, user, session, query=""):
+    request = rf.get(f"/{query}")
+    request.user = user
+    request.session = session
+    return request
+
+
+def test_show_public_is_remembered_in_the_session(rf):
+    member = make_user()
+    session = SessionStore()
+    assert not access.show_public(request_for(rf, member, session))
+    assert access.show_public(request_for(rf, member, session, "?show_public"))
+    assert access.show_public(request_for(rf, member, session))
+    assert not access.show_public(request_for(rf, member, session, "?hide_public"))
+    assert not access.show_public(request_for(rf, member, session))
+
+
+def test_show_public_always_for_anonymous_and_see_all_users(rf):
+    viewer = make_user(perms=["gallery.view"])
+    for user in (AnonymousUser(), viewer):
+        session = SessionStore()
+        assert access.show_public(request_for(rf, user, session, "?hide_public"))
+        assert "show_public" not in session

@@ -1,0 +1,75 @@
+"""Locks that keep two workers from building the same cached file at once.
+
+By default a lock is an ``flock`` on a file in a local directory: it holds
+between threads and processes of one machine, and is released by the kernel
+if its holder dies. With several servers, set ``GALLERY_LOCK_CACHE`` to the
+alias of a cache shared by all of them (Redis, Memcached, database cache):
+locks are then taken with the atomic ``cache.add()``.
+"""
+
+import contextlib
+import fcntl
+import os
+import tempfile
+import time
+import uuid
+
+from django.core.cache import caches
+from django.utils.crypto import salted_hmac
+
+from .conf import conf
+from .storages import get_storage, is_local
+
+BUCKETS = 4096  # bounds the number of lock files; collisions only serialize
+
+
+@contextlib.contextmanager
+def lock(key):
+    """Hold an exclusive lock named ``key`` across threads and processes."""
+    digest = salted_hmac("gallery.locks", key).hexdigest()
+    if conf.LOCK_CACHE:
+        with cache_lock(caches[conf.LOCK_CACHE], f"gallery-lock:{digest}"):
+            yield
+    else:
+        with file_lock(lock_path(int(digest[:8], 16) % BUCKETS)):
+            yield
+
+
+def lock_dir():
+    """Directory of lock files: in a local cache storage, else the temp dir."""
+    storage = get_storage("cache")
+    if is_local(storage):
+        return storage.path(".locks")
+    return os.path.join(tempfile.gettempdir(), "myks-gallery-locks")
+
+
+def lock_path(bucket):
+    directory = lock_dir()
+    os.makedirs(directory, exist_ok=True)
+    return os.path.join(directory, f"{bucket:03x}.lock")
+
+
+@contextlib.contextmanager
+def file_lock(path):
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+@contextlib.contextmanager
+def cache_lock(cache, key, timeout=300, poll=0.05):
+    token = uuid.uuid4().hex
+    deadline = time.monotonic() + timeout
+    # A holder that died leaves the key until it expires after ``timeout``.
+    while not cache.add(key, token, timeout):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(poll)
+    try:
+        yield
+    finally:
+        if cache.get(key) == token:
+            cache.delete(key)

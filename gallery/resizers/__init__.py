@@ -1,0 +1,60 @@
+"""The resizer chosen by ``GALLERY_RESIZE`` and the contract it follows.
+
+A resizer is a callable ``resize(photo, width, height, crop=True)``. It returns
+either:
+
+* a URL (a ``str``): the view redirects the visitor to it, after the access
+  check; this is what resizers written for myks-gallery 0.9.1 return, and
+  what the thumbor resizer returns;
+* a :class:`CachedFile`: the name of a file in the cache storage, which the
+  view serves itself, after the access check, like any other private file.
+
+It raises :class:`ImageUnavailable` when the original cannot be resized
+(truncated, not an image, empty, too large); the view answers with a 404.
+"""
+
+import functools
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.module_loading import import_string
+
+from ..conf import conf
+
+
+class CachedFile:
+    """A resized image stored in the cache storage under ``name``."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __eq__(self, other):
+        return isinstance(other, CachedFile) and other.name == self.name
+
+    def __repr__(self):
+        return f"CachedFile({self.name!r})"
+
+
+class ImageUnavailable(Exception):
+    """The original cannot be resized; retrying the same file is pointless."""
+
+
+@functools.cache
+def get_resize():
+    """Return the resize callable named by ``GALLERY_RESIZE``."""
+    return import_string(conf.RESIZE)
+
+
+def get_preset(name):
+    """Return ``(width, height, crop)`` of preset ``name``, or ``None``."""
+    preset = conf.RESIZE_PRESETS.get(name)
+    if preset is None:
+        return None
+    width, height, *rest = preset
+    return int(width), int(height), bool(rest[0]) if rest else True
+
+
+@receiver(setting_changed)
+def reset_resize(*, setting, **kwargs):
+    if setting == "GALLERY_RESIZE":
+        get_resize.cache_clear()

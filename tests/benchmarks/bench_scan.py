@@ -1,0 +1,212 @@
+"""Scanning a local photo tree: this project against myks-gallery 0.9.1.
+
+Run alone: ``.venv/bin/python tests/benchmarks/bench_scan.py [--quick]``.
+Each side runs in its own worker process with a fresh SQLite file database:
+initial scan (time, SQL queries, peak memory), then a rescan with nothing
+changed, compared with a bare ``os.walk`` of the same tree.
+"""
+
+import argparse
+import io
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PATTERN = (
+    r"(?P<a_year>\d{4})/(?P<a_month>\d{2})_(?P<a_day>\d{2})_(?P<a_name>[^/]+)/"
+    r"(?P<p_year>\d{4})-(?P<p_month>\d{2})-(?P<p_day>\d{2})_"
+    r"(?P<p_hour>\d{2})-(?P<p_minute>\d{2})-(?P<p_second>\d{2})\.jpg"
+)
+SIZES = {False: (1_000, 100), True: (100, 100)}  # quick -> (albums, photos each)
+
+
+def make_tree(root, albums, per_album):
+    """Write ``albums`` directories of ``per_album`` tiny photos under ``root``."""
+    for number in range(albums):
+        year, month, day = 2000 + number // 336, number // 28 % 12 + 1, number % 28 + 1
+        directory = root / f"{year}/{month:02d}_{day:02d}_Album {number}"
+        directory.mkdir(parents=True)
+        for second in range(per_album):
+            hms = f"{second // 3600:02d}-{second // 60 % 60:02d}-{second % 60:02d}"
+            (directory / f"{year}-{month:02d}-{day:02d}_{hms}.jpg").write_bytes(b"j")
+
+
+# Worker side: runs under the interpreter of one side, never imports tests.
+
+
+def setup_django(root, database):
+    import django
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage
+
+    settings.configure(
+        INSTALLED_APPS=[
+            "gallery",
+            "django.contrib.auth",
+            "django.contrib.contenttypes",
+        ],
+        DATABASES={
+            "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": database}
+        },
+        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
+        USE_TZ=True,
+        TIME_ZONE="Europe/Paris",
+        GALLERY_PHOTO_STORAGE=FileSystemStorage(location=root),
+        GALLERY_CACHE_STORAGE=FileSystemStorage(location=database + ".cache"),
+        GALLERY_PATTERNS=(("Photos", PATTERN),),
+    )
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def timed_scan():
+    """Run ``scanphotos``; return (seconds, queries)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    out = io.StringIO()
+    with connection.execute_wrapper(count):
+        started = time.perf_counter()
+        call_command("scanphotos", verbosity=0, stdout=out, stderr=out)
+        seconds = time.perf_counter() - started
+    return seconds, len(queries)
+
+
+def walk_seconds(root):
+    started = time.perf_counter()
+    sum(len(files) for _, _, files in os.walk(root))
+    return time.perf_counter() - started
+
+
+def worker(root, database):
+    setup_django(root, database)
+    from gallery.models import Photo
+
+    initial, initial_queries = timed_scan()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    photos = Photo.objects.count()
+    walk = min(walk_seconds(root) for _ in range(3))
+    rescan, rescan_queries = min(timed_scan() for _ in range(3))
+    print(
+        json.dumps(
+            {
+                "photos": photos,
+                "initial": initial,
+                "initial_queries": initial_queries,
+                "peak_mb": peak,
+                "rescan": rescan,
+                "rescan_queries": rescan_queries,
+                "walk": walk,
+            }
+        )
+    )
+
+
+# Driver side.
+
+
+def run(albums, per_album, workdir):
+    from tests.benchmarks.baseline import run_worker
+
+    root = workdir / "photos"
+    make_tree(root, albums, per_album)
+    return {
+        side: run_worker(side, __file__, root, workdir / f"{side}.sqlite3")
+        for side in ("baseline", "current")
+    }
+
+
+def collect(quick=False):
+    """Return rows ``(label, baseline, current, unit)``; goals in ``goals()``."""
+    albums, per_album = SIZES[quick]
+    with tempfile.TemporaryDirectory(prefix="bench-scan-") as workdir:
+        workdir = Path(workdir)
+        results = run(albums, per_album, workdir / "large")
+        tiny = run(5, 2, workdir / "tiny")
+    base, cur = results["baseline"], results["current"]
+    for side in results.values():
+        assert side["photos"] == albums * per_album, side
+    size = f"{albums * per_album:,} photos"
+    return [
+        (f"initial scan, {size}", base["initial"], cur["initial"], "s"),
+        (
+            "initial scan, SQL queries",
+            base["initial_queries"],
+            cur["initial_queries"],
+            "",
+        ),
+        (
+            "initial scan, SQL queries, 10 photos",
+            tiny["baseline"]["initial_queries"],
+            tiny["current"]["initial_queries"],
+            "",
+        ),
+        ("peak memory (worker)", base["peak_mb"], cur["peak_mb"], "MB"),
+        ("rescan, nothing changed", base["rescan"], cur["rescan"], "s"),
+        ("rescan, SQL queries", base["rescan_queries"], cur["rescan_queries"], ""),
+        ("bare os.walk of the tree", base["walk"], cur["walk"], "s"),
+    ]
+
+
+def goals(rows):
+    """Return ``(goal, verdict, ok)`` for each goal of the scanning issue."""
+    initial, queries, tiny, memory, rescan, rescan_queries, walk = (
+        row[1:3] for row in rows
+    )
+    speedup = initial[0] / initial[1]
+    return [
+        ("initial scan >= 10x faster than 0.9.1", f"{speedup:.1f}x", speedup >= 10),
+        (
+            "initial scan queries constant",
+            f"{tiny[1]} -> {queries[1]}",
+            queries[1] == tiny[1],
+        ),
+        (
+            "peak memory <= 0.9.1",
+            f"{memory[1]:.0f} vs {memory[0]:.0f} MB",
+            memory[1] <= memory[0],
+        ),
+        (
+            "rescan within 5x os.walk",
+            f"{rescan[1] / walk[1]:.1f}x",
+            rescan[1] <= 5 * walk[1],
+        ),
+        (
+            "rescan queries constant",
+            f"{rescan_queries[1]}",
+            rescan_queries[1] <= tiny[1],
+        ),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--worker")
+    args, rest = parser.parse_known_args()
+    if args.worker:
+        worker(*rest)
+        return
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from tests.benchmarks.baseline import print_table
+
+    rows = collect(quick=args.quick)
+    print_table("Scanning a local photo tree", rows)
+    for goal, verdict, ok in goals(rows):
+        print(f"{goal:<44} {verdict:>20}  {'OK' if ok else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    main()

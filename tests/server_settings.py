@@ -1,0 +1,32 @@
+"""Settings of the test site run by real servers (see tests/fixtures/servers.py).
+
+Everything lives under ``GALLERY_SERVER_DIR``: the SQLite database, the photos
+and the cache. ``GALLERY_SERVER_SENDFILE=0`` makes the app stream files itself.
+"""
+
+import os
+
+from tests.settings import *  # noqa: F403
+
+SERVER_DIR = os.environ["GALLERY_SERVER_DIR"]
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": os.path.join(SERVER_DIR, "db.sqlite3"),
+        "OPTIONS": {"timeout": 20},
+    }
+}
+
+GALLERY_PHOTO_STORAGE = None
+GALLERY_CACHE_STORAGE = None
+GALLERY_PHOTO_DIR = os.path.join(SERVER_DIR, "photos")
+GALLERY_CACHE_DIR = os.path.join(SERVER_DIR, "cache")
+
+if os.environ.get("GALLERY_SERVER_SENDFILE", "1") == "1":
+    GALLERY_SENDFILE_HEADER = "X-Accel-Redirect"
+    GALLERY_SENDFILE_ROOT = SERVER_DIR
+    GALLERY_SENDFILE_PREFIX = "/protected/"

@@ -1,0 +1,121 @@
+import pytest
+from django.urls import reverse
+
+from gallery.models import Album, Photo
+from tests.builders import make_album, make_user
+
+pytestmark = pytest.mark.django_db
+
+SNOW = "2013/01_19_Snow in Paris"
+URL = "/admin/gallery/photo/scan/"
+
+
+@pytest.fixture
+def scanner_client(client):
+    user = make_user(is_staff=True, perms=["gallery.scan"])
+    client.force_login(user)
+    return client
+
+
+def texts(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_url_name():
+    assert reverse("admin:gallery_scan_photos") == URL
+
+
+def test_staff_without_permission_gets_404(client, photo_tree):
+    client.force_login(make_user(is_staff=True, perms=["gallery.view"]))
+    assert client.get(URL).status_code == 404
+    assert client.post(URL).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_get_shows_the_plan_and_changes_nothing(scanner_client, photo_tree):
+    photo_tree.album(SNOW, 3).add("2013/notes.txt")
+    response = scanner_client.get(URL)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert f"Adding album {SNOW} (Photos) as Snow in Paris" in content
+    assert "would do: 1 albums added, 0 removed, 0 moved, 3 photos added" in content
+    assert "? 2013/notes.txt" in content
+    assert 'name="csrfmiddlewaretoken"' in content
+    assert '<div class="breadcrumbs">' in content
+    assert not Album.objects.exists()
+
+
+def test_post_applies_and_reports_in_messages(scanner_client, photo_tree):
+    photo_tree.album(SNOW, 3)
+    response = scanner_client.post(URL, follow=True)
+    assert response.redirect_chain == [(URL, 302)]
+    messages = texts(response)
+    assert messages[0] == f"Adding album {SNOW} (Photos) as Snow in Paris"
+    assert messages[-1].startswith("Done: 1 albums added")
+    assert Photo.objects.count() == 3
+    assert "The database already matches the photo storage." in (
+        response.content.decode()
+    )
+
+
+def test_post_requires_csrf(photo_tree):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user(is_staff=True, perms=["gallery.scan"]))
+    photo_tree.album(SNOW, 1)
+    assert client.post(URL).status_code == 403  # Django's CSRF failure page
+    assert not Album.objects.exists()
+
+
+def test_refusal_offers_force(scanner_client, photo_tree):
+    make_album(SNOW)
+    response = scanner_client.get(URL)
+    content = response.content.decode()
+    assert "this scan would remove 1 of 1 albums" in content
+    assert 'name="force"' in content
+    response = scanner_client.post(URL, follow=True)
+    assert any("would remove 1 of 1 albums" in text for text in texts(response))
+    assert Album.objects.count() == 1
+    response = scanner_client.post(URL, {"force": "on"}, follow=True)
+    assert f"Removing album {SNOW} (Photos)" in texts(response)
+    assert not Album.objects.exists()
+
+
+def test_missing_storage_is_reported(scanner_client, photo_tree):
+    photo_tree.root.rmdir()
+    response = scanner_client.get(URL)
+    assert "does not exist" in response.content.decode()
+    response = scanner_client.post(URL, follow=True)
+    assert texts(response) == [f"The photo directory {photo_tree.root} does not exist."]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_superuser_scans_from_the_admin(browser_page, live_server, photo_tree):
+    photo_tree.album(SNOW, 3).album("2013/02_01_Rain", 2, day="2013-02-01")
+    make_user("admin", is_staff=True, is_superuser=True)
+    page = browser_page
+    page.goto(f"{live_server.url}/admin/login/?next={URL}")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "admin")
+    page.click("input[type=submit]")
+    assert page.locator(".scan-albums li").all_inner_texts() == [
+        "Adding album 2013/01_19_Snow in Paris (Photos) as Snow in Paris",
+        "Adding album 2013/02_01_Rain (Photos) as Rain",
+    ]
+    page.click("input[value='Scan photos']")
+    assert (
+        page.locator(".messagelist .success")
+        .inner_text()
+        .startswith("Done: 2 albums added, 0 removed, 0 moved, 5 photos added")
+    )
+    page.goto(f"{live_server.url}/admin/gallery/album/")
+    rows = page.locator("#result_list tbody tr").all_inner_texts()
+    assert len(rows) == 2
+    assert any("2013/01_19_Snow in Paris" in row for row in rows)
