@@ -41,9 +41,8 @@ def prepare(stdout=sys.stdout):
     Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
     call_command("migrate", verbosity=0)
     passwords = create_users(load_passwords(Path(settings.VAR_DIR)))
-    if scan(stdout):
-        share_albums()
-        resize(stdout)
+    scan(stdout)
+    share_albums()
     return passwords
 
 
@@ -74,14 +73,10 @@ def create_users(passwords):
 
 
 def scan(stdout):
-    """Scan example/photos; tell whether the scanner is available."""
-    from django.core.management import call_command, get_commands
+    """Scan example/photos and compute the resized images of the demo presets."""
+    from django.core.management import call_command
 
-    if "scanphotos" not in get_commands():
-        stdout.write("The scanphotos command is not available: no albums yet.\n")
-        return False
-    call_command("scanphotos", stdout=stdout)
-    return True
+    call_command("scanphotos", "--resize", *PRESETS, stdout=stdout)
 
 
 def share_albums():
@@ -122,36 +117,6 @@ def set_policy(policy, public=False, groups=(), users=()):
     policy.save()
     policy.groups.set(groups)
     policy.users.set(users)
-
-
-def resize(stdout):
-    """Compute the resized images of the demo presets ahead of the first visit."""
-    from django.core.management import call_command
-
-    if scan_supports_resize():
-        call_command("scanphotos", "--resize", *PRESETS, stdout=stdout)
-        return
-    try:
-        from gallery.precompute import precompute
-    except ImportError:
-        stdout.write("Resized images will be computed on the first visit.\n")
-        return
-    from gallery.models import Photo
-
-    report = precompute(Photo.objects.select_related("album"), PRESETS)
-    stdout.write(
-        f"Resized images: {report.created} created, "
-        f"{report.existing} already in the cache.\n"
-    )
-
-
-def scan_supports_resize():
-    from django.core.management import get_commands, load_command_class
-
-    command = load_command_class(get_commands()["scanphotos"], "scanphotos")
-    parser = command.create_parser("manage.py", "scanphotos")
-    _, unknown = parser.parse_known_args(["--resize", PRESETS[0]])
-    return not unknown
 
 
 def login_link(username, base_url):

@@ -12,8 +12,6 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.components import require
-
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "example" / "demo.py"
 SCREENSHOTS = ROOT / "docs" / "_static" / "screenshots"
@@ -44,10 +42,6 @@ def query(var_dir, sql):
         return connection.execute(sql).fetchall()
 
 
-def scanner_available():
-    return (ROOT / "gallery" / "management" / "commands" / "scanphotos.py").exists()
-
-
 def test_preparation_twice_gives_the_same_site(tmp_path):
     first = prepare(tmp_path)
     second = prepare(tmp_path)
@@ -69,7 +63,6 @@ def test_preparation_twice_gives_the_same_site(tmp_path):
 
 
 def test_preparation_scans_and_shares(tmp_path):
-    require(scanner_available(), "the scanphotos command is not there yet")
     prepare(tmp_path)
     prepare(tmp_path)
     albums = query(
@@ -116,7 +109,6 @@ def wait_for_port(port, process, timeout=180):
 @pytest.fixture
 def demo_site(tmp_path):
     """Run ``example/demo.py`` like ``make demo``; yield its URL and output."""
-    require(scanner_available(), "the scanphotos command is not there yet")
     port = free_port()
     log = tmp_path / "demo.log"
     with log.open("w") as output:
