@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import secrets
+import string
 import sys
 from pathlib import Path
 
@@ -51,9 +52,15 @@ def load_passwords(var_dir):
     path = var_dir / "demo-passwords.json"
     if path.exists():
         return json.loads(path.read_text())
-    passwords = {name: secrets.token_urlsafe(8) for name in (ADMIN, MEMBER, FRIEND)}
+    passwords = {name: new_password() for name in (ADMIN, MEMBER, FRIEND)}
     path.write_text(json.dumps(passwords))
     return passwords
+
+
+def new_password(length=12):
+    """Return a random password that is easy to select and copy."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(length))
 
 
 def create_users(passwords):
