@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgresql docs style tox bench clean
+.PHONY: demo test test-sqlite test-postgresql docs style tox bench clean screenshots .venv-thumbor
 
 $(STAMP): setup.py pyproject.toml requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test-postgresql: $(STAMP)
 docs: $(STAMP)
 	$(PY) -m sphinx -W -q -b html docs docs/_build/html
 
+# Refresh the screenshots of the documentation (docs/_static/screenshots/).
+screenshots: $(STAMP)
+	GALLERY_UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/test_pages_browser.py -k walks -p no:cacheprovider
+
 style: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -43,3 +47,10 @@ tox: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .tox docs/_build example/var .pytest_cache .hypothesis
+
+# thumbor requires Pillow<13, so it gets a virtualenv of its own; the thumbor
+# tests start its server from there (tests/fixtures/thumbor.py).
+.venv-thumbor: .venv-thumbor/bin/thumbor
+.venv-thumbor/bin/thumbor:
+	$(PYTHON) -m venv .venv-thumbor
+	.venv-thumbor/bin/pip install --quiet thumbor

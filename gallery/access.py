@@ -9,6 +9,7 @@ The rules:
 * A photo with its own policy follows that policy only. A photo without one
   follows its album's policy when that policy has ``inherit`` set; otherwise
   nobody else sees it.
+* A deactivated account sees what an anonymous visitor sees.
 * Listings for authenticated users without ``gallery.view`` leave out public
   albums until the user asks for them (see :func:`show_public`).
 
@@ -26,9 +27,18 @@ def can_see_everything(user):
     return user.has_perm("gallery.view")
 
 
+def is_identified(user):
+    """Tell whether policies naming ``user`` or its groups apply to it.
+
+    A deactivated account is treated as anonymous, whatever the session or
+    the authentication backend says.
+    """
+    return user.is_authenticated and getattr(user, "is_active", True)
+
+
 def user_group_ids(user):
     """Primary keys of the groups of ``user``, fetched once per user object."""
-    if not user.is_authenticated or not hasattr(user, "groups"):
+    if not is_identified(user) or not hasattr(user, "groups"):
         return frozenset()
     if not hasattr(user, "_gallery_group_ids"):
         user._gallery_group_ids = frozenset(user.groups.values_list("pk", flat=True))
@@ -38,7 +48,7 @@ def user_group_ids(user):
 def allowed_policies(policy_model, user, include_public=True):
     """Queryset of the policies of ``policy_model`` that grant access to ``user``."""
     condition = Q(public=True) if include_public else Q(pk__in=[])
-    if user.is_authenticated:
+    if is_identified(user):
         users = policy_model.users
         condition |= Q(
             pk__in=users.through.objects.filter(
@@ -94,7 +104,7 @@ def policy_allows(policy, user, include_public=True):
         return False
     if include_public and policy.public:
         return True
-    if not user.is_authenticated:
+    if not is_identified(user):
         return False
     if any(member.pk == user.pk for member in policy.users.all()):
         return True
@@ -124,7 +134,7 @@ def show_public(request):
     the choice is kept in the session.
     """
     user = request.user
-    if not user.is_authenticated or can_see_everything(user):
+    if not is_identified(user) or can_see_everything(user):
         return True
     session = request.session
     if "show_public" in request.GET:

@@ -11,18 +11,24 @@ import tempfile
 from django.core.files import File
 from django.utils.crypto import salted_hmac
 
+from .conf import conf
 from .storages import is_local
 
 
 def digest(*parts):
     """Keyed hash of ``parts``, as 40 hexadecimal digits."""
     value = "\x1f".join(str(part) for part in parts)
-    return salted_hmac("gallery.cachefiles", value).hexdigest()
+    # Explicit since Django 6.1 deprecates the default; SHA-1 keeps the names.
+    return salted_hmac("gallery.cachefiles", value, algorithm="sha1").hexdigest()
 
 
 def photo_key(photo):
-    """What identifies one version of an original."""
-    return f"{photo.pk}:{photo.version}"
+    """What identifies one version of an original.
+
+    The name is part of it: a primary key reused after a database restore
+    must not inherit the cached files of another photo.
+    """
+    return f"{photo.pk}:{photo.image_name}:{photo.version}"
 
 
 def resized_name(photo, width, height, crop):
@@ -34,7 +40,8 @@ def resized_name(photo, width, height, crop):
 
 def broken_name(photo):
     """Name of the marker recording that this version of ``photo`` is broken."""
-    key = digest("broken", photo_key(photo))
+    # Raising the pixel limit gives large originals another chance.
+    key = digest("broken", photo_key(photo), conf.MAX_PIXELS)
     return f"broken/{key[:2]}/{key}.txt"
 
 

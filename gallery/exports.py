@@ -11,12 +11,13 @@ import logging
 import os
 import posixpath
 import tempfile
+import time
 import zipfile
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from . import access, cachefiles, serving
+from . import access, cachefiles, locks, serving
 from .conf import conf
 from .http import content_disposition
 from .storages import get_storage, is_local
@@ -25,6 +26,8 @@ logger = logging.getLogger("gallery.exports")
 
 BLOCK_SIZE = 1024 * 1024
 ARCHIVE_DIR = "exports"
+SWEEP_INTERVAL = 3600  # seconds between two looks for expired archives
+_last_sweep = 0.0
 
 
 def visible_photos(user, album):
@@ -53,10 +56,10 @@ def export_response(request, album, photos):
     filename = download_name(album)
     if cache.exists(name):
         return serving.serve(request, cache, name, filename=filename, attachment=True)
-    delete_expired_archives(cache)
+    sweep(cache)
     missing = []
     response = StreamingHttpResponse(
-        tee_into_cache(stream_zip(photos, missing), cache, name, missing),
+        build_once(stream_zip(photos, missing), cache, name, missing),
         content_type="application/zip",
     )
     response["Content-Disposition"] = content_disposition(filename, attachment=True)
@@ -142,6 +145,22 @@ def entry_time(photo):
     return max(moment.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
 
 
+def build_once(chunks, cache, name, missing):
+    """Stream ``chunks``; keep a copy in the cache unless another request does.
+
+    Concurrent requests for the same archive all get their bytes at once,
+    but only one of them writes it to the cache.
+    """
+    with locks.try_lock(f"export:{name}") as building:
+        if building:
+            yield from tee_into_cache(chunks, cache, name, missing)
+        else:
+            try:
+                yield from chunks
+            finally:
+                chunks.close()
+
+
 def tee_into_cache(chunks, cache, name, missing=()):
     """Yield ``chunks``; publish them as ``name`` once all are sent.
 
@@ -165,16 +184,32 @@ def tee_into_cache(chunks, cache, name, missing=()):
             os.unlink(temp_path)
 
 
+def sweep(cache):
+    """Delete expired archives, at most once per ``SWEEP_INTERVAL`` and process."""
+    global _last_sweep
+    if time.monotonic() - _last_sweep >= SWEEP_INTERVAL:
+        _last_sweep = time.monotonic()
+        delete_expired_archives(cache)
+
+
 def delete_expired_archives(cache, now=None):
-    """Delete archives older than ``GALLERY_ARCHIVE_EXPIRY`` days from a local cache."""
+    """Delete archives older than ``GALLERY_ARCHIVE_EXPIRY`` days from a local cache.
+
+    Other workers may publish or delete archives meanwhile: files that vanish
+    are skipped.
+    """
     if not is_local(cache) or not os.path.isdir(cache.path(ARCHIVE_DIR)):
         return []
     now = now or timezone.now()
     limit = now - datetime.timedelta(days=conf.ARCHIVE_EXPIRY)
     deleted = []
     for entry in os.scandir(cache.path(ARCHIVE_DIR)):
-        modified = datetime.datetime.fromtimestamp(entry.stat().st_mtime, datetime.UTC)
-        if entry.is_file() and modified < limit:
-            os.unlink(entry.path)
-            deleted.append(f"{ARCHIVE_DIR}/{entry.name}")
+        try:
+            stat = entry.stat()
+            modified = datetime.datetime.fromtimestamp(stat.st_mtime, datetime.UTC)
+            if entry.is_file() and modified < limit:
+                os.unlink(entry.path)
+                deleted.append(f"{ARCHIVE_DIR}/{entry.name}")
+        except FileNotFoundError:
+            continue
     return deleted

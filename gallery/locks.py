@@ -26,13 +26,44 @@ BUCKETS = 4096  # bounds the number of lock files; collisions only serialize
 @contextlib.contextmanager
 def lock(key):
     """Hold an exclusive lock named ``key`` across threads and processes."""
-    digest = salted_hmac("gallery.locks", key).hexdigest()
+    digest = salted_hmac("gallery.locks", key, algorithm="sha1").hexdigest()
     if conf.LOCK_CACHE:
         with cache_lock(caches[conf.LOCK_CACHE], f"gallery-lock:{digest}"):
             yield
     else:
         with file_lock(lock_path(int(digest[:8], 16) % BUCKETS)):
             yield
+
+
+@contextlib.contextmanager
+def try_lock(key):
+    """Like :func:`lock`, but yield ``False`` at once when another holds it."""
+    digest = salted_hmac("gallery.locks", key).hexdigest()
+    if conf.LOCK_CACHE:
+        cache, name, token = (
+            caches[conf.LOCK_CACHE],
+            f"gallery-lock:{digest}",
+            uuid.uuid4().hex,
+        )
+        acquired = cache.add(name, token, 3600)
+        try:
+            yield acquired
+        finally:
+            if acquired and cache.get(name) == token:
+                cache.delete(name)
+        return
+    fd = os.open(
+        lock_path(int(digest[:8], 16) % BUCKETS), os.O_RDWR | os.O_CREAT, 0o600
+    )
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+        else:
+            yield True
+    finally:
+        os.close(fd)
 
 
 def lock_dir():

@@ -6,17 +6,20 @@ Three ways, chosen by the storage and the settings:
   the header, so that the web server sends the file itself;
 * local storage otherwise: the application streams the file, with validators,
   conditional requests and byte ranges;
-* remote storage: a redirect to a short-lived URL of the storage, or, when
-  ``GALLERY_REMOTE_SERVING = "stream"``, the file streamed through the app.
+* remote storage: a redirect to a short-lived signed URL of the storage, or,
+  when the storage does not sign its URLs or ``GALLERY_REMOTE_SERVING =
+  "stream"``, the file streamed through the app. A permanent URL would outlive
+  the access check, so it is never handed out.
 """
 
 import inspect
+import logging
 import mimetypes
 import os
 import posixpath
 import urllib.parse
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -24,6 +27,8 @@ from django.utils.http import http_date
 from .conf import conf
 from .http import content_disposition, partial_response
 from .storages import is_local
+
+logger = logging.getLogger("gallery.serving")
 
 
 def serve(request, storage, name, *, filename=None, attachment=False, max_age=3600):
@@ -43,16 +48,45 @@ def serve(request, storage, name, *, filename=None, attachment=False, max_age=36
 
 def file_or_redirect(request, storage, name, filename, attachment):
     if is_local(storage):
-        path = storage.path(name)
+        path = local_path(storage, name)
         if conf.SENDFILE_HEADER:
             response = sendfile_response(path, filename, attachment)
         else:
             response = local_response(request, path, filename, attachment)
-    elif conf.REMOTE_SERVING == "stream":
-        response = stream_response(storage, name, filename, attachment)
-    else:
+    elif conf.REMOTE_SERVING == "redirect" and signs_urls(storage):
         response = redirect_response(storage, name, filename, attachment)
+    else:
+        response = stream_response(storage, name, filename, attachment)
     return response
+
+
+def local_path(storage, name):
+    """Real path of ``name``, which must stay inside the storage's directory.
+
+    A symbolic link pointing elsewhere, or a name climbing out of the storage,
+    is a 404: the web server would otherwise send any file it can read.
+    """
+    try:
+        path = os.path.realpath(storage.path(name))
+    except SuspiciousFileOperation as exc:
+        raise Http404 from exc
+    root = os.path.realpath(storage.location)
+    if os.path.commonpath([root, path]) != root:
+        logger.warning("Refusing to serve %s: it is outside %s", path, root)
+        raise Http404
+    return path
+
+
+def signs_urls(storage):
+    """Tell whether ``storage.url()`` returns signed, expiring URLs.
+
+    django-storages signs them with ``querystring_auth``, except on a custom
+    domain without a CloudFront signer.
+    """
+    if not getattr(storage, "querystring_auth", False):
+        return False
+    custom_domain = getattr(storage, "custom_domain", None)
+    return not custom_domain or getattr(storage, "cloudfront_signer", None) is not None
 
 
 def content_type(filename):
@@ -60,13 +94,13 @@ def content_type(filename):
 
 
 def sendfile_path(path):
-    """Value of the sendfile header for the absolute ``path``."""
-    path = os.path.realpath(path)
+    """Value of the sendfile header for the absolute, resolved ``path``."""
     root = conf.SENDFILE_ROOT
     if root:
         root = os.path.realpath(root)
         if os.path.commonpath([root, path]) != root:
-            raise ImproperlyConfigured(f"{path} is outside GALLERY_SENDFILE_ROOT.")
+            logger.error("Refusing to serve %s: outside GALLERY_SENDFILE_ROOT", path)
+            raise Http404
         path = os.path.relpath(path, root)
     prefix = conf.SENDFILE_PREFIX
     if prefix:

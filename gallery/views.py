@@ -1,13 +1,20 @@
 from django.http import Http404, HttpResponseNotFound, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ArchiveIndexView, DetailView, YearArchiveView
 
 from . import access, exports, resizers, serving
 from .conf import conf
+from .links import add_album_links, add_links, year_links
 from .models import Album, Photo
+from .ordering import ALBUM_ORDER, PHOTO_ORDER, neighbour, order_by
+from .presets import preset
+from .previews import attach_previews
+from .search import search_albums
 from .storages import get_storage
+from .unavailable import when_storage_fails
 
 UNAVAILABLE_MAX_AGE = 3600
 
@@ -15,52 +22,122 @@ UNAVAILABLE_MAX_AGE = 3600
 
 
 class GalleryMixin:
+    """What every page knows: the title, the visitor's choice, the presets."""
+
     allow_future = True
+
+    @cached_property
+    def show_public(self):
+        return access.show_public(self.request)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = conf.TITLE
+        context["show_public"] = self.show_public
+        context["thumb"] = preset("thumb")
         return context
 
 
 class AlbumListMixin(GalleryMixin):
+    """Visible albums, most recent first, with photo counts and previews."""
+
     model = Album
     date_field = "date"
-    allow_empty = True
     paginate_by = 20
+    ordering = tuple(f"-{field}" for field in ALBUM_ORDER)
 
     def get_queryset(self):
-        albums = access.visible_albums(
-            self.request.user, access.show_public(self.request)
-        )
-        return albums.order_by("-date", "-name")
+        albums = access.visible_albums(self.request.user, self.show_public)
+        return albums.order_by(*self.get_ordering())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        albums = add_album_links(list(context["object_list"]))
+        attach_previews(albums, self.request.user, conf.PREVIEW_COUNT)
+        context["object_list"] = context[self.context_object_name] = albums
+        return context
 
 
 class GalleryIndexView(AlbumListMixin, ArchiveIndexView):
-    pass
+    """Index of albums, optionally narrowed by a search on their names."""
+
+    allow_empty = True
+
+    @cached_property
+    def query(self):
+        return self.request.GET.get("q", "").strip()
+
+    def get_queryset(self):
+        return search_albums(super().get_queryset(), self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(q=self.query, **kwargs)
+        context["year_links"] = year_links(context["date_list"])
+        return context
 
 
 class GalleryYearView(AlbumListMixin, YearArchiveView):
+    """Albums of one year, with links to the neighbouring years that have some."""
+
+    allow_empty = False
     make_object_list = True
 
 
 class AlbumView(GalleryMixin, DetailView):
+    """Visible photos of an album, with links to the neighbouring albums.
+
+    Any visible album opens, public ones included: the ``show_public`` choice
+    only filters listings, and the links to the neighbouring albums.
+    """
+
     model = Album
 
     def get_queryset(self):
         return access.visible_albums(self.request.user)
 
+    def get_photos(self):
+        album = self.object
+        # Not album.photo_set: setting photo.album through it costs more.
+        photos = Photo.objects.filter(album=album)
+        photos = list(
+            order_by(access.visible_photos(self.request.user, photos), PHOTO_ORDER)
+        )
+        cache_album = Photo.album.field.set_cached_value
+        for photo in photos:
+            cache_album(photo, album)
+        return add_links(photos)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        albums = access.visible_albums(self.request.user, self.show_public)
+        context["photos"] = self.get_photos()
+        context["previous_album"] = neighbour(self.object, albums, ALBUM_ORDER, False)
+        context["next_album"] = neighbour(self.object, albums, ALBUM_ORDER)
+        return context
+
 
 class PhotoView(GalleryMixin, DetailView):
+    """A photo in the ``standard`` preset, with its neighbours in the album."""
+
     model = Photo
 
     def get_queryset(self):
         return access.visible_photos(self.request.user).select_related("album")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        photo = self.object
+        photos = access.visible_photos(self.request.user, photo.album.photo_set.all())
+        context["standard"] = preset("standard")
+        context["previous_photo"] = neighbour(photo, photos, PHOTO_ORDER, False)
+        context["next_photo"] = neighbour(photo, photos, PHOTO_ORDER)
+        return context
+
 
 def latest_album(request):
+    """Redirect to the most recent visible album, or to the index."""
     albums = access.visible_albums(request.user, access.show_public(request))
-    album = albums.order_by("-date", "-name").first()
+    album = order_by(albums, ALBUM_ORDER, reverse=True).first()
     if album is None:
         return HttpResponseRedirect(reverse("gallery:index"))
     return HttpResponseRedirect(album.get_absolute_url())
@@ -74,6 +151,7 @@ def visible_photo_or_404(request, pk):
     return get_object_or_404(photos, pk=pk)
 
 
+@when_storage_fails
 def resized_photo(request, preset, pk):
     """Serve a resized version of a photo, or redirect to it."""
     size = resizers.get_preset(preset)
@@ -87,7 +165,10 @@ def resized_photo(request, preset, pk):
     if isinstance(result, resizers.CachedFile):
         cache = get_storage("cache")
         return serving.serve(request, cache, result.name, filename=photo.filename)
-    return HttpResponseRedirect(result)
+    response = HttpResponseRedirect(result)
+    # The URL outlives the access check: keep shared caches from storing it.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def unavailable_response():
@@ -99,6 +180,7 @@ def unavailable_response():
     return response
 
 
+@when_storage_fails
 def original_photo(request, pk):
     """Serve the original file of a photo."""
     photo = visible_photo_or_404(request, pk)
@@ -106,6 +188,7 @@ def original_photo(request, pk):
     return serving.serve(request, storage, photo.image_name, filename=photo.filename)
 
 
+@when_storage_fails
 def export_album(request, pk):
     """Serve a zip archive of the photos of an album that the visitor may see."""
     album = get_object_or_404(access.visible_albums(request.user), pk=pk)

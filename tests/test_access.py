@@ -109,3 +109,17 @@ def test_show_public_always_for_anonymous_and_see_all_users(rf):
         session = SessionStore()
         assert access.show_public(request_for(rf, user, session, "?hide_public"))
         assert "show_public" not in session
+
+
+def test_deactivated_user_is_treated_as_anonymous():
+    group = make_group()
+    user = make_user(groups=[group], is_active=False)
+    shared, public = make_album(), make_album()
+    make_album_policy(shared, users=[user], groups=[group])
+    make_album_policy(public, public=True)
+    photo = make_photo(shared)
+    assert set(access.visible_albums(user)) == {public}
+    assert not access.can_see_album(user, shared)
+    assert access.can_see_album(user, public)
+    assert not access.visible_photos(user).filter(pk=photo.pk).exists()
+    assert not access.can_see_photo(user, photo)

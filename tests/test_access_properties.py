@@ -56,8 +56,8 @@ def allows(policy, index, person, include_public=True):
         return False
     if include_public and policy.public:
         return True
-    if person.kind == "anonymous":
-        return False
+    if person.kind == "anonymous" or not person.active:
+        return False  # a deactivated account counts as anonymous
     return index in policy.users or bool(person.groups & policy.groups)
 
 

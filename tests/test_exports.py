@@ -39,6 +39,12 @@ def read_zip(response):
     return zipfile.ZipFile(io.BytesIO(data))
 
 
+@pytest.fixture(autouse=True)
+def sweep_due(monkeypatch):
+    """Let the first export of each test look for expired archives."""
+    monkeypatch.setattr(exports, "_last_sweep", -exports.SWEEP_INTERVAL)
+
+
 @pytest.fixture
 def album():
     album = make_album(date=datetime.date(2013, 1, 19), name="Snow in Paris")
@@ -207,12 +213,15 @@ def test_expiry_follows_setting(local_cache):
         assert exports.delete_expired_archives(local_cache) == ["exports/a.zip"]
 
 
-def test_remote_cache_redirects_to_cached_archive(client, album):
+def test_remote_cache_serves_the_cached_archive(client, album):
     add_photo(album, "a.jpg")
-    b"".join(client.get(export_url(album)).streaming_content)
+    first = b"".join(client.get(export_url(album)).streaming_content)
+    cache = get_storage("cache")
+    saves = cache.operations("save")
     response = client.get(export_url(album))
-    assert response.status_code == 302
-    assert response["Location"].startswith("/cache/exports/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == first
+    assert cache.operations("save") == saves  # reused, not built again
 
 
 def test_missing_file_is_left_out_and_archive_not_kept(client, album, local_cache):
@@ -227,3 +236,53 @@ def test_unknown_sizes_are_fine(client, album):
     photo = make_photo(album, "a.jpg")
     get_storage("photo").save(photo.image_name, ContentFile(b"abc"))
     assert read_zip(client.get(export_url(album))).read("a.jpg") == b"abc"
+
+
+def test_expired_archives_are_looked_for_once_an_hour(client, album, local_cache):
+    add_photo(album, "a.jpg")
+    b"".join(client.get(export_url(album)).streaming_content)
+    old = local_cache.save("exports/old.zip", ContentFile(b"old"))
+    past = time.time() - 61 * 86400
+    os.utime(local_cache.path(old), (past, past))
+    add_photo(album, "b.jpg")  # another visible set: a new archive
+    b"".join(client.get(export_url(album)).streaming_content)
+    assert local_cache.exists(old)
+
+
+def test_archive_vanishing_during_expiry_is_skipped(local_cache, monkeypatch):
+    local_cache.save("exports/a.zip", ContentFile(b"a"))
+    past = time.time() - 61 * 86400
+    os.utime(local_cache.path("exports/a.zip"), (past, past))
+
+    def unlink(path):
+        raise FileNotFoundError(path)  # another worker deleted it first
+
+    monkeypatch.setattr(exports.os, "unlink", unlink)
+    assert exports.delete_expired_archives(local_cache) == []
+
+
+def test_concurrent_exports_build_one_copy(client, album, tmp_path):
+    # Files of the in-memory storage share one position between readers.
+    photos = FileSystemStorage(location=tmp_path / "photos")
+    local_cache = FileSystemStorage(location=tmp_path / "cache")
+    for name, byte in [("a.jpg", b"a"), ("b.jpg", b"b")]:
+        photo = make_photo(album, name, size=3_000_000)
+        photos.save(photo.image_name, ContentFile(byte * 3_000_000))
+    with override_settings(
+        GALLERY_PHOTO_STORAGE=photos, GALLERY_CACHE_STORAGE=local_cache
+    ):
+        check_one_copy(client, album, local_cache)
+
+
+def check_one_copy(client, album, local_cache):
+    first = iter(client.get(export_url(album)).streaming_content)
+    head = next(first)  # the first request is building the archive
+    second = b"".join(client.get(export_url(album)).streaming_content)
+    temporary = [n for n in os.listdir(local_cache.path("exports")) if ".tmp-" in n]
+    assert len(temporary) == 1  # the second request kept no copy
+    assert not local_cache.exists(
+        exports.archive_name(album, list(album.photo_set.all()))
+    )
+    assert head + b"".join(first) == second
+    names = os.listdir(local_cache.path("exports"))
+    assert len([n for n in names if n.endswith(".zip") and ".tmp-" not in n]) == 1

@@ -2,9 +2,9 @@ import os
 from email.utils import formatdate
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.http import Http404
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
@@ -182,13 +182,13 @@ def test_sendfile_header_for_apache(serve, local, tmp_path):
 
 
 def test_sendfile_refuses_path_outside_root(serve, local, tmp_path):
-    with sendfile_settings(tmp_path / "elsewhere"), pytest.raises(ImproperlyConfigured):
+    with sendfile_settings(tmp_path / "elsewhere"), pytest.raises(Http404):
         serve(local)
 
 
 def test_sendfile_refuses_sibling_with_common_prefix(serve, local, tmp_path):
     # "files" starts with "fil" but is not inside it.
-    with sendfile_settings(tmp_path / "fil"), pytest.raises(ImproperlyConfigured):
+    with sendfile_settings(tmp_path / "fil"), pytest.raises(Http404):
         serve(local)
 
 
@@ -199,7 +199,7 @@ def test_sendfile_refuses_symlink_escaping_root(tmp_path):
     root.mkdir()
     (root / "link.jpg").symlink_to(outside)
     storage = FileSystemStorage(location=root)
-    with sendfile_settings(root), pytest.raises(ImproperlyConfigured):
+    with sendfile_settings(root), pytest.raises(Http404):
         serving.serve(get(), storage, "link.jpg")
 
 
@@ -209,6 +209,8 @@ def test_sendfile_refuses_symlink_escaping_root(tmp_path):
 class SigningStorage(FileSystemStorage):
     """A storage whose ``url()`` takes the options of django-storages' S3."""
 
+    querystring_auth = True
+
     def url(self, name, parameters=None, expire=None, http_method=None):
         self.options = {"parameters": parameters, "expire": expire}
         return f"https://bucket.example.com/{name}?signed"
@@ -217,12 +219,19 @@ class SigningStorage(FileSystemStorage):
         raise NotImplementedError
 
 
-def test_remote_redirect():
+def test_remote_storage_without_signed_urls_is_streamed(responses):
     storage = get_storage("cache")
     storage.save("a/b.jpg", ContentFile(DATA))
     response = serving.serve(get(), storage, "a/b.jpg")
+    responses.append(response)
+    assert response.status_code == 200
+    assert body(response) == DATA
+
+
+def test_remote_redirect_is_private(tmp_path):
+    storage = SigningStorage(location=tmp_path)
+    response = serving.serve(get(), storage, "a/b.jpg")
     assert response.status_code == 302
-    assert response["Location"] == "/cache/a/b.jpg"
     assert response["Cache-Control"] == "private, no-store"
 
 
@@ -253,6 +262,33 @@ def test_s3_redirect_is_presigned_with_expiry():
     assert "X-Amz-Expires=300" in location
     assert "X-Amz-Signature=" in location
     assert "response-content-disposition=attachment" in location
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"querystring_auth": False}, {"custom_domain": "cdn.example.com"}],
+    ids=["unsigned", "custom-domain"],
+)
+def test_s3_without_signed_urls_is_streamed_not_redirected(options):
+    from storages.backends.s3 import S3Storage
+
+    storage = S3Storage(bucket_name="photos", access_key="k", secret_key="s", **options)
+    assert not serving.signs_urls(storage)
+
+
+def test_symlink_out_of_the_storage_is_404(tmp_path):
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "photos" / "link.jpg").symlink_to(secret)
+    storage = FileSystemStorage(location=tmp_path / "photos")
+    for header in [None, "X-Accel-Redirect"]:
+        with override_settings(GALLERY_SENDFILE_HEADER=header):
+            with pytest.raises(Http404):
+                serving.serve(get(), storage, "link.jpg")
+            with pytest.raises(Http404):
+                serving.serve(get(), storage, "../secret.txt")
 
 
 @override_settings(GALLERY_REMOTE_SERVING="stream")
@@ -304,7 +340,6 @@ def test_original_of_unknown_photo(client):
 
 @pytest.mark.parametrize("mode", ["local", "stream"])
 def test_missing_file_is_404(tmp_path, mode):
-    from django.http import Http404
 
     if mode == "local":
         storage = FileSystemStorage(location=tmp_path)

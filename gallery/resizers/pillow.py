@@ -93,8 +93,8 @@ def render(source, sizes):
     try:
         image, orientation = decode(source, sizes)
         return [encode(image, shrink(image, orientation, *size)) for size in sizes]
-    except ImageUnavailable:
-        raise
+    except (ImageUnavailable, MemoryError):
+        raise  # running out of memory says nothing about the file
     except Exception as exc:  # Pillow raises many kinds for damaged files.
         raise ImageUnavailable(f"{type(exc).__name__}: {exc}") from exc
 

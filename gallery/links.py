@@ -1,0 +1,80 @@
+"""URLs and thumbnails of many photos at once, with one ``reverse()`` per kind.
+
+Pages list up to thousands of photos, each with a link to its page and to its
+thumbnails; reversing every URL and rendering every ``<img>`` attribute in the
+template language would take most of the rendering time.
+"""
+
+from html import escape
+
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from .presets import preset
+
+# An integer that appears nowhere else in the URL patterns of a site.
+PLACEHOLDER = 2_147_483_647
+
+
+def url_parts(viewname, key="pk", **kwargs):
+    """What comes before and after ``key`` in ``reverse(viewname, kwargs=...)``."""
+    url = reverse(viewname, kwargs={**kwargs, key: PLACEHOLDER})
+    before, _, after = url.rpartition(str(PLACEHOLDER))
+    return before, after
+
+
+def add_album_links(albums):
+    """Set ``url`` on each of ``albums``, as ``get_absolute_url()`` would."""
+    before, after = url_parts("gallery:album")
+    for album in albums:
+        album.url = f"{before}{album.pk}{after}"
+    return albums
+
+
+def year_links(dates):
+    """Pairs ``(year, URL of the year page)`` for ``dates``."""
+    before, after = url_parts("gallery:year", key="year")
+    return [(date.year, f"{before}{date.year}{after}") for date in dates]
+
+
+class LinkMaker:
+    """Sets the links and thumbnail of photos in the preset ``preset_name``."""
+
+    def __init__(self, preset_name="thumb"):
+        info = preset(preset_name)
+        self.size = info["size"]
+        self.page = url_parts("gallery:photo")
+        self.thumb = url_parts("gallery:photo-resized", preset=info["name"])
+        self.hidpi = info["hidpi"] and url_parts(
+            "gallery:photo-resized", preset=info["hidpi"]
+        )
+
+    def __call__(self, photo):
+        pk = photo.pk
+        photo.url = f"{self.page[0]}{pk}{self.page[1]}"
+        photo.thumb_url = f"{self.thumb[0]}{pk}{self.thumb[1]}"
+        srcset = ""
+        if self.hidpi:
+            photo.thumb2x_url = f"{self.hidpi[0]}{pk}{self.hidpi[1]}"
+            srcset = f' srcset="{escape(photo.thumb2x_url)} 2x"'
+        else:
+            photo.thumb2x_url = None
+        img = (
+            f'<img src="{escape(photo.thumb_url)}"{srcset}{self.size}'
+            f' loading="lazy" alt="{escape(photo.filename)}">'
+        )
+        photo.thumbnail = SafeString(img)
+        photo.thumbnail_link = SafeString(f'<a href="{escape(photo.url)}">{img}</a>')
+
+
+def add_links(photos, preset_name="thumb"):
+    """Set the links and thumbnails of ``photos`` for templates; return them.
+
+    Attributes: ``url`` (the photo's page), ``thumb_url``, ``thumb2x_url``
+    (``None`` without a ``2x`` preset), ``thumbnail`` (an ``<img>`` element)
+    and ``thumbnail_link`` (the same in a link to the photo's page).
+    """
+    make = LinkMaker(preset_name)
+    for photo in photos:
+        make(photo)
+    return photos

@@ -1,0 +1,51 @@
+"""A total order on albums and photos, and the neighbours of an object in it.
+
+Photos are ordered by date, file name and primary key, albums by date, name,
+directory path, category and primary key. A missing date sorts first on every
+database (PostgreSQL would put it last by default), so that walking forwards
+and backwards visits the same objects in the same order.
+"""
+
+from django.db.models import F, Q
+
+ALBUM_ORDER = ("date", "name", "dirpath", "category", "pk")
+PHOTO_ORDER = ("date", "filename", "pk")
+
+
+def order_by(queryset, fields, reverse=False):
+    """Order ``queryset`` by ``fields``, missing values first (last if ``reverse``)."""
+    if reverse:
+        return queryset.order_by(*(F(field).desc(nulls_last=True) for field in fields))
+    return queryset.order_by(*(F(field).asc(nulls_first=True) for field in fields))
+
+
+def _nullable(model, field):
+    return field != "pk" and model._meta.get_field(field).null
+
+
+def _step(field, value, forward, nullable):
+    """``Q`` for rows strictly beyond ``value`` on ``field`` alone."""
+    if value is None:
+        return Q(**{f"{field}__isnull": False}) if forward else Q(pk__in=[])
+    step = Q(**{f"{field}__{'gt' if forward else 'lt'}": value})
+    if nullable and not forward:
+        step |= Q(**{f"{field}__isnull": True})
+    return step
+
+
+def beyond(obj, fields, forward=True):
+    """``Q`` selecting the rows after ``obj`` (before it unless ``forward``)."""
+    condition = Q(pk__in=[])
+    same = Q()
+    for field in fields:
+        value = getattr(obj, field)
+        nullable = _nullable(type(obj), field)
+        condition |= same & _step(field, value, forward, nullable)
+        same &= Q(**{f"{field}__isnull": True} if value is None else {field: value})
+    return condition
+
+
+def neighbour(obj, queryset, fields, forward=True):
+    """The object after ``obj`` in ``queryset`` (before it unless ``forward``)."""
+    candidates = queryset.filter(beyond(obj, fields, forward))
+    return order_by(candidates, fields, reverse=not forward).first()
