@@ -8,7 +8,6 @@ version = "1.0"
 extensions = []
 templates_path = []
 exclude_patterns = ["_build"]
-highlight_language = "python"
 
 html_theme = "alabaster"
 html_static_path = ["_static"]
