@@ -6,6 +6,7 @@ preparation; ``--port`` chooses the port on 127.0.0.1.
 """
 
 import argparse
+import datetime
 import json
 import os
 import secrets
@@ -16,7 +17,7 @@ from pathlib import Path
 EXAMPLE_DIR = Path(__file__).resolve().parent
 PRESETS = ("thumb", "thumb2x", "standard")
 
-# Albums of example/photos and who may see them (see docs/tutorial.rst).
+# Albums of example/photos and who may see them.
 PUBLIC_ALBUMS = ("2012/09_25_Stargazing", "2015/02_11_Rocket launch")
 FAMILY_ALBUM = "2013/01_19_Winter in Paris"
 PRIVATE_PHOTO = "2013-01-19_11-20-00.jpg"  # in FAMILY_ALBUM, kept for the admin
@@ -144,7 +145,7 @@ def welcome(passwords, base_url):
         "",
         "Demo users (user name / password):",
         f"  {ADMIN} / {passwords[ADMIN]}   sees everything, manages the gallery",
-        f"  {MEMBER} / {passwords[MEMBER]}   in the 'family' group: Winter in Paris",
+        f"  {MEMBER} / {passwords[MEMBER]}   family: Winter in Paris, but one photo",
         f"  {FRIEND} / {passwords[FRIEND]}   sees the Flea market album",
         "  visitors who do not sign in see Stargazing and Rocket launch",
         "",
@@ -161,6 +162,8 @@ def link_validity():
     max_age = getattr(settings, "SESAME_MAX_AGE", None)
     if max_age is None:
         return "until revoked"
+    if isinstance(max_age, datetime.timedelta):
+        max_age = max_age.total_seconds()
     return f"for {int(max_age) // 86400} days"
 
 
