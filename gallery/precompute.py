@@ -11,7 +11,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 
 from . import cachefiles, locks
-from .resizers import ImageUnavailable, get_preset
+from .resizers import ImageUnavailable, OriginalMissing, get_preset
 from .resizers.pillow import build
 from .storages import get_storage
 
@@ -73,6 +73,8 @@ def run(task):
             if targets:
                 build(photo, targets)
         return "created", len(targets)
+    except OriginalMissing as exc:
+        return "failed", str(exc)
     except ImageUnavailable as exc:
         return "broken", str(exc)
     except Exception as exc:
