@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from .models import Photo
@@ -63,7 +64,11 @@ def send_messages(request, report):
     if report.unmatched:
         messages.warning(
             request,
-            _("%(count)d files match no pattern, for example %(path)s")
+            ngettext(
+                "%(count)d file matches no pattern: %(path)s",
+                "%(count)d files match no pattern, for example %(path)s",
+                len(report.unmatched),
+            )
             % {"count": len(report.unmatched), "path": report.unmatched[0]},
         )
     level = messages.SUCCESS if report.applied else messages.WARNING

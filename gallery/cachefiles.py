@@ -18,7 +18,8 @@ from .storages import is_local
 def digest(*parts):
     """Keyed hash of ``parts``, as 40 hexadecimal digits."""
     value = "\x1f".join(str(part) for part in parts)
-    return salted_hmac("gallery.cachefiles", value).hexdigest()
+    # Explicit since Django 6.1 deprecates the default; SHA-1 keeps the names.
+    return salted_hmac("gallery.cachefiles", value, algorithm="sha1").hexdigest()
 
 
 def photo_key(photo):

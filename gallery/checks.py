@@ -11,7 +11,8 @@ from .storages import KINDS, get_storage, is_local
 
 ALBUM_CAPTURES = {"a_year", "a_month", "a_day"}
 PHOTO_CAPTURES = {"p_year", "p_month", "p_day", "p_hour", "p_minute", "p_second"}
-ALBUM_NAME = re.compile(r"a_name\d*")
+# Like the scan, take every capture starting with a_name as a part of the name.
+ALBUM_NAME = re.compile(r"a_name\w*")
 REMOTE_SERVING_CHOICES = ("redirect", "stream")
 
 
@@ -230,3 +231,38 @@ def check_resize(app_configs=None, **kwargs):
             '"gallery.resizers.pillow.resize".',
         )
     ]
+
+
+# Caches that cannot hold a lock between processes or servers.
+PROCESS_CACHES = {
+    "django.core.cache.backends.dummy.DummyCache",
+    "django.core.cache.backends.locmem.LocMemCache",
+}
+
+
+@register()
+def check_lock_cache(app_configs=None, **kwargs):
+    """Report a GALLERY_LOCK_CACHE that is not a cache able to hold locks."""
+    alias = conf.LOCK_CACHE
+    if not alias:
+        return []
+    if alias not in settings.CACHES:
+        return [
+            error(
+                "E011",
+                f"GALLERY_LOCK_CACHE {alias!r} is not an alias of CACHES.",
+                "Name a cache of CACHES shared by every server, or remove the "
+                "setting to lock with files on the local disk.",
+            )
+        ]
+    if settings.CACHES[alias].get("BACKEND") in PROCESS_CACHES:
+        return [
+            warning(
+                "W003",
+                f"GALLERY_LOCK_CACHE {alias!r} does not share its entries between "
+                "processes, so it cannot lock.",
+                "Use Redis, Memcached or the database cache, or remove the setting "
+                "to lock with files on the local disk.",
+            )
+        ]
+    return []

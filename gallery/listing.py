@@ -5,8 +5,10 @@ import datetime
 import importlib
 import os
 import posixpath
+import typing
 
 from django.core.files.storage import InMemoryStorage
+from django.utils.translation import gettext as _
 
 from .storages import is_local
 
@@ -15,8 +17,7 @@ class ListingError(Exception):
     """The storage could not be listed at all (missing, unreachable, refused)."""
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class StoredFile:
+class StoredFile(typing.NamedTuple):
     """A file of the photo storage, as the listing gives it."""
 
     name: str  # path relative to the storage root, "/"-separated, as listed
@@ -69,7 +70,9 @@ def s3_lister():
 def list_local(root):
     """List the directory ``root`` with ``os.scandir``, recording size and mtime."""
     if not os.path.isdir(root):
-        raise ListingError(f"The photo directory {root} does not exist.")
+        raise ListingError(
+            _("The photo directory %(root)s does not exist.") % {"root": root}
+        )
     listing = Listing()
     pending = [""]
     seen = set()
@@ -79,21 +82,32 @@ def list_local(root):
             scan_local_dir(root, relative, listing, pending, seen)
         except OSError as exc:
             if not relative:
-                raise ListingError(f"Cannot read {root}: {exc.strerror}.") from exc
+                message = _("Cannot read %(root)s: %(error)s.")
+                raise ListingError(
+                    message % {"root": root, "error": exc.strerror}
+                ) from exc
             listing.unreadable.append((relative, exc.strerror or str(exc)))
     return listing
 
 
 def scan_local_dir(root, relative, listing, pending, seen):
     """Add the files of one directory to ``listing``; queue its subdirectories."""
-    path = os.path.join(root, relative)
-    identity = os.stat(path)
-    if (identity.st_dev, identity.st_ino) in seen:  # a symlink loop
-        return
-    seen.add((identity.st_dev, identity.st_ino))
+    # Through a descriptor, each stat() resolves one name instead of a path.
+    fd = os.open(os.path.join(root, relative), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        identity = os.fstat(fd)
+        if (identity.st_dev, identity.st_ino) in seen:  # a symlink loop
+            return
+        seen.add((identity.st_dev, identity.st_ino))
+        listing.files.extend(read_local_dir(fd, relative, pending))
+    finally:
+        os.close(fd)
+
+
+def read_local_dir(fd, relative, pending):
     prefix = f"{relative}/" if relative else ""
     files = []
-    with os.scandir(path) as entries:
+    with os.scandir(fd) as entries:
         for entry in entries:
             if entry.is_file():
                 stat = entry.stat()
@@ -101,7 +115,7 @@ def scan_local_dir(root, relative, listing, pending, seen):
                 files.append(StoredFile(prefix + entry.name, stat.st_size, modified))
             elif entry.is_dir():
                 pending.append(prefix + entry.name)
-    listing.files.extend(files)
+    return files
 
 
 def list_generic(storage):
@@ -115,7 +129,8 @@ def list_generic(storage):
             directories, files = storage.listdir(relative)
         except Exception as exc:  # any backend error: network, permissions, ...
             if not relative:
-                raise ListingError(f"Cannot list the photo storage: {exc}") from exc
+                message = _("Cannot list the photo storage: %(error)s")
+                raise ListingError(message % {"error": exc}) from exc
             listing.unreadable.append((relative, str(exc)))
             continue
         pending.extend(posixpath.join(relative, name) for name in directories)

@@ -26,7 +26,7 @@ BUCKETS = 4096  # bounds the number of lock files; collisions only serialize
 @contextlib.contextmanager
 def lock(key):
     """Hold an exclusive lock named ``key`` across threads and processes."""
-    digest = salted_hmac("gallery.locks", key).hexdigest()
+    digest = salted_hmac("gallery.locks", key, algorithm="sha1").hexdigest()
     if conf.LOCK_CACHE:
         with cache_lock(caches[conf.LOCK_CACHE], f"gallery-lock:{digest}"):
             yield

@@ -7,6 +7,7 @@ import unicodedata
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .conf import conf
 
@@ -86,6 +87,11 @@ class Found:
     errors: list = dataclasses.field(default_factory=list)
     skipped: set = dataclasses.field(default_factory=set)  # keys left untouched
 
+    def forget_photos(self):
+        """Drop the per-photo data once planned: the plan holds what it needs."""
+        for album in self.albums.values():
+            album.photos = {}
+
 
 def match_listing(listing, rules, trace=False):
     """Group the matched files of ``listing`` into albums; collect the rest."""
@@ -130,9 +136,9 @@ def describe_album(album):
         parts = [int(captures[f"a_{part}"]) for part in ("year", "month", "day")]
         album.date = datetime.date(*parts)
     except (KeyError, TypeError):
-        return "no album date in the name (a_year, a_month, a_day)"
+        return _("no album date in the name (a_year, a_month, a_day); album skipped")
     except ValueError as exc:
-        return f"invalid album date ({exc}); album skipped"
+        return _("invalid album date (%(error)s); album skipped") % {"error": exc}
     names = (value for key, value in sorted(captures.items()) if key[:6] == "a_name")
     album.name = nfc(" ".join(value for value in names if value)).replace("/", " > ")
     too_long = [
@@ -145,11 +151,18 @@ def describe_album(album):
         if len(value) > MAX_LENGTH[field]
     ]
     if too_long:
-        return f"{', '.join(too_long)} too long for the database; album skipped"
+        return _("%(fields)s too long for the database; album skipped") % {
+            "fields": ", ".join(too_long)
+        }
     return ""
 
 
-def photo_date(found_photo):
+def photo_zone():
+    """The zone photo dates are made aware in, or None without ``USE_TZ``."""
+    return timezone.get_default_timezone() if settings.USE_TZ else None
+
+
+def photo_date(found_photo, zone):
     """Return ``(date or None, warning or "")`` from the photo's captures."""
     match = found_photo.match()
     try:
@@ -161,8 +174,9 @@ def photo_date(found_photo):
     try:
         date = datetime.datetime(*map(int, parts))
     except ValueError as exc:
-        return None, f"{match.string}: invalid photo time ({exc})"
-    if settings.USE_TZ:
-        # make_aware() without its checks: date is naive, the zone is zoneinfo.
-        date = date.replace(tzinfo=timezone.get_default_timezone())
-    return date, ""
+        return None, _("%(path)s: invalid photo time (%(error)s)") % {
+            "path": match.string,
+            "error": exc,
+        }
+    # make_aware() without its checks: date is naive, the zone is zoneinfo.
+    return (date if zone is None else date.replace(tzinfo=zone)), ""

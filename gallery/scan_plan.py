@@ -2,7 +2,9 @@
 
 import dataclasses
 
-from .scan_match import MAX_LENGTH, nfc, photo_date
+from django.utils.translation import gettext as _
+
+from .scan_match import MAX_LENGTH, nfc, photo_date, photo_zone
 
 
 @dataclasses.dataclass
@@ -96,7 +98,7 @@ def sync_photo(plan, row, found_photo, state, full):
     ):
         plan.photos_refresh.append((pk, found_photo.filename, *listed))
     if full:
-        new_date, warning = photo_date(found_photo)
+        new_date, warning = photo_date(found_photo, photo_zone())
         if warning:
             plan.warnings.append(warning)
         if state.comparable(new_date) != date:
@@ -104,12 +106,16 @@ def sync_photo(plan, row, found_photo, state, full):
 
 
 def add_photos(plan, album_ref, found_photos):
+    zone = photo_zone()
     for found_photo in found_photos:
         if len(found_photo.filename) > MAX_LENGTH["filename"]:
             path = nfc(found_photo.stored.name)
-            plan.errors.append(f"{path}: file name too long for the database; skipped")
+            plan.errors.append(
+                _("%(path)s: file name too long for the database; skipped")
+                % {"path": path}
+            )
             continue
-        date, warning = photo_date(found_photo)
+        date, warning = photo_date(found_photo, zone)
         if warning:
             plan.warnings.append(warning)
         stored = found_photo.stored
@@ -150,9 +156,17 @@ def check_safety(plan, state, found):
         return
     names = ", ".join(nfc(album.dirpath) for album in removed[:10])
     if len(removed) > 10:
-        names += f" and {len(removed) - 10} more"
-    why = "lists no photos" if not found.albums else "lacks most albums"
-    plan.refusal = (
-        f"The photo storage {why}: this scan would remove {len(removed)} of "
-        f"{len(state.albums)} albums ({names}). Scan again with force to do it."
-    )
+        names += _(" and %(count)d more") % {"count": len(removed) - 10}
+    if found.albums:
+        why = _("The photo storage lacks most albums")
+    else:
+        why = _("The photo storage lists no photos")
+    plan.refusal = _(
+        "%(why)s: this scan would remove %(removed)d of %(total)d albums "
+        "(%(names)s). Scan again with force to do it."
+    ) % {
+        "why": why,
+        "removed": len(removed),
+        "total": len(state.albums),
+        "names": names,
+    }

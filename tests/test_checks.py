@@ -89,7 +89,7 @@ class ChecksTests(SimpleTestCase):
             (
                 "Photos",
                 r"(?P<a_year>\d{4})(?P<a_month>\d\d)(?P<a_day>\d\d)"
-                r"(?P<a_name1>\w+)/(?P<a_name2>\w+)",
+                r"(?P<a_name1>\w+)/(?P<a_name2>\w+)_(?P<a_name_place>\w+)",
             )
         ]
     )
@@ -152,11 +152,34 @@ class ChecksTests(SimpleTestCase):
     def test_sendfile_with_local_cache(self):
         self.assertEqual(self.gallery_messages(), [])
 
+    @override_settings(GALLERY_LOCK_CACHE="locks")
+    def test_e011_lock_cache_not_in_caches(self):
+        self.assertReports("gallery.E011")
+
+    @override_settings(
+        GALLERY_LOCK_CACHE="default",
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
+    )
+    def test_w003_lock_cache_in_process(self):
+        self.assertReports("gallery.W003")
+
+    @override_settings(
+        GALLERY_LOCK_CACHE="shared",
+        CACHES={
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "shared": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "gallery_locks",
+            },
+        },
+    )
+    def test_shared_lock_cache(self):
+        self.assertEqual(self.gallery_messages(), [])
+
 
 ALL_IDS = [
-    *(f"gallery.E{number:03d}" for number in range(1, 11)),
-    "gallery.W001",
-    "gallery.W002",
+    *(f"gallery.E{number:03d}" for number in range(1, 12)),
+    *(f"gallery.W{number:03d}" for number in range(1, 4)),
 ]
 
 

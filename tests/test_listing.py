@@ -42,15 +42,15 @@ def test_missing_local_root_is_a_listing_error(tmp_path):
 
 def test_unreadable_local_directory_is_reported(photo_tree, monkeypatch):
     photo_tree.add("ok/1.jpg", "locked/2.jpg")
-    real_scandir = os.scandir
+    real_open = os.open
     locked = str(photo_tree.root / "locked")
 
-    def scandir(path):
+    def open_dir(path, flags, *args, **kwargs):
         if str(path).rstrip("/") == locked:
             raise PermissionError(13, "Permission denied")
-        return real_scandir(path)
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(listing.os, "scandir", scandir)
+    monkeypatch.setattr(listing.os, "open", open_dir)
     result = list_storage(photo_tree.storage())
     assert [f.name for f in result.files] == ["ok/1.jpg"]
     assert result.unreadable == [("locked", "Permission denied")]

@@ -191,6 +191,11 @@ class UnreachableStorage(Storage):
         raise ConnectionError("Connection refused")
 
 
+@override_settings(GALLERY_PHOTO_STORAGE=None)
+def test_unconfigured_storage_is_reported():
+    assert scan().fatal.startswith("Set GALLERY_PHOTO_STORAGE")
+
+
 def test_invalid_pattern_is_reported(photo_tree):
     photo_tree.album(SNOW, 1)
     with override_settings(GALLERY_PATTERNS=[("Photos", "(?P<a_year>")]):
@@ -252,15 +257,15 @@ def test_unreadable_directory_leaves_its_albums_untouched(photo_tree, monkeypatc
     photo_tree.album(SNOW, 2).album("2014/01_01_Other", 1, day="2014-01-01")
     scan()
     photo_tree.album(RAIN, 1, day="2013-02-01")
-    real_scandir = os.scandir
+    real_open = os.open
     locked = str(photo_tree.root / "2013")
 
-    def scandir(path):
+    def open_dir(path, flags, *args, **kwargs):
         if str(path).rstrip("/") == locked:
             raise PermissionError(13, "Permission denied")
-        return real_scandir(path)
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr("gallery.listing.os.scandir", scandir)
+    monkeypatch.setattr("gallery.listing.os.open", open_dir)
     report = scan()
     assert report.applied
     assert report.errors == [

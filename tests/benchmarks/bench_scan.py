@@ -90,6 +90,20 @@ def walk_seconds(root):
     return time.perf_counter() - started
 
 
+def stat_walk_seconds(root):
+    """Time a bare walk that also stats every file, as a scan must."""
+    started = time.perf_counter()
+    pending = [root]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_file():
+                    entry.stat()
+                elif entry.is_dir():
+                    pending.append(entry.path)
+    return time.perf_counter() - started
+
+
 def worker(root, database):
     setup_django(root, database)
     from gallery.models import Photo
@@ -98,6 +112,7 @@ def worker(root, database):
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     photos = Photo.objects.count()
     walk = min(walk_seconds(root) for _ in range(3))
+    stat_walk = min(stat_walk_seconds(root) for _ in range(3))
     rescan, rescan_queries = min(timed_scan() for _ in range(3))
     print(
         json.dumps(
@@ -109,6 +124,7 @@ def worker(root, database):
                 "rescan": rescan,
                 "rescan_queries": rescan_queries,
                 "walk": walk,
+                "stat_walk": stat_walk,
             }
         )
     )
@@ -157,17 +173,29 @@ def collect(quick=False):
         ("rescan, nothing changed", base["rescan"], cur["rescan"], "s"),
         ("rescan, SQL queries", base["rescan_queries"], cur["rescan_queries"], ""),
         ("bare os.walk of the tree", base["walk"], cur["walk"], "s"),
+        (
+            "bare os.scandir + stat of every file",
+            base["stat_walk"],
+            cur["stat_walk"],
+            "s",
+        ),
     ]
 
 
 def goals(rows):
-    """Return ``(goal, verdict, ok)`` for each goal of the scanning issue."""
-    initial, queries, tiny, memory, rescan, rescan_queries, walk = (
+    """Return ``(goal, verdict, ok)`` per goal; ``ok`` is None where size matters."""
+    initial, queries, tiny, memory, rescan, rescan_queries, walk, stat_walk = (
         row[1:3] for row in rows
     )
     speedup = initial[0] / initial[1]
+    # The speed and memory goals are set for 100,000 photos, not the quick size.
+    full_size = rows[0][0].startswith("initial scan, 100,000 ")
     return [
-        ("initial scan >= 10x faster than 0.9.1", f"{speedup:.1f}x", speedup >= 10),
+        (
+            "initial scan >= 10x faster than 0.9.1",
+            f"{speedup:.1f}x",
+            speedup >= 10 if full_size else None,
+        ),
         (
             "initial scan queries constant",
             f"{tiny[1]} -> {queries[1]}",
@@ -176,11 +204,11 @@ def goals(rows):
         (
             "peak memory <= 0.9.1",
             f"{memory[1]:.0f} vs {memory[0]:.0f} MB",
-            memory[1] <= memory[0],
+            memory[1] <= memory[0] if full_size else None,
         ),
         (
             "rescan within 5x os.walk",
-            f"{rescan[1] / walk[1]:.1f}x",
+            f"{rescan[1] / walk[1]:.1f}x (stat alone {stat_walk[1] / walk[1]:.1f}x)",
             rescan[1] <= 5 * walk[1],
         ),
         (
@@ -205,7 +233,8 @@ def main():
     rows = collect(quick=args.quick)
     print_table("Scanning a local photo tree", rows)
     for goal, verdict, ok in goals(rows):
-        print(f"{goal:<44} {verdict:>20}  {'OK' if ok else 'FAIL'}")
+        outcome = "n/a (goal set for 100,000 photos)" if ok is None else "FAIL"
+        print(f"{goal:<44} {verdict:>20}  {'OK' if ok else outcome}")
 
 
 if __name__ == "__main__":
