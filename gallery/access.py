@@ -142,3 +142,57 @@ def show_public(request):
     elif "hide_public" in request.GET:
         session["show_public"] = False
     return session.get("show_public", False)
+
+
+# Explanations, for the admin's "who can see it" notes
+
+
+def photo_policy_reason(photo):
+    """Say why ``photo`` has its effective policy.
+
+    One of ``"own"`` (its policy overrides the album's), ``"inherited"`` (it
+    follows the album's policy), ``"not-inherited"`` (the album has a policy
+    that its photos do not inherit) or ``"none"`` (no policy anywhere).
+    """
+    if photo.get_access_policy() is not None:
+        return "own"
+    album_policy = photo.album.get_access_policy()
+    if album_policy is None:
+        return "none"
+    return "inherited" if album_policy.inherit else "not-inherited"
+
+
+def audience_beyond_album(photo):
+    """What lets people see ``photo`` without seeing its album, or ``None``.
+
+    Returns ``(public, groups, users)``: whether the photo is public while its
+    album is not, the groups that the photo's policy names and the album's
+    does not, and the users that it names and who are not allowed by the
+    album's policy, directly or through a group.
+    """
+    policy = photo.get_access_policy()
+    if policy is None:
+        return None
+    album_policy = photo.album.get_access_policy()
+    if album_policy is not None and album_policy.public:
+        return None
+    album_groups = set(album_policy.groups.all()) if album_policy else set()
+    album_users = set(album_policy.users.all()) if album_policy else set()
+    groups = [group for group in policy.groups.all() if group not in album_groups]
+    users = [user for user in policy.users.all() if user not in album_users]
+    if users and album_groups:
+        members = _members(users, album_groups)
+        users = [user for user in users if user.pk not in members]
+    if not (policy.public or groups or users):
+        return None
+    return policy.public, groups, users
+
+
+def _members(users, groups):
+    """Primary keys of those ``users`` who belong to one of ``groups``."""
+    field = type(users[0])._meta.get_field("groups")
+    user_field, group_field = field.m2m_field_name(), field.m2m_reverse_field_name()
+    memberships = field.remote_field.through.objects.filter(
+        **{f"{user_field}__in": users, f"{group_field}__in": groups}
+    )
+    return set(memberships.values_list(f"{user_field}_id", flat=True))
