@@ -18,7 +18,7 @@ demo: $(STAMP)
 test: test-sqlite test-postgresql docs style
 	$(PY) -m django makemigrations --check --dry-run --settings=tests.settings
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) .venv-thumbor/bin/thumbor
 	$(PY) -m pytest
 
 # The database-bound tests again, on a throwaway PostgreSQL server.
