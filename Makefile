@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgresql docs style tox bench clean screenshots .venv-thumbor
+.PHONY: demo test test-sqlite test-postgresql docs style tox bench bench-quick clean screenshots .venv-thumbor
 
 $(STAMP): setup.py pyproject.toml requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,11 +30,20 @@ docs: $(STAMP)
 
 # Refresh the screenshots of the documentation (docs/_static/screenshots/).
 screenshots: $(STAMP)
-	GALLERY_UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/test_pages_browser.py -k walks -p no:cacheprovider
+	GALLERY_UPDATE_SCREENSHOTS=1 $(PY) -m pytest -p no:cacheprovider \
+		tests/test_pages_browser.py -k "walks or in_the_browser" tests/test_example.py
 
 style: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+
+# Every benchmark, side by side with myks-gallery 0.9.1 in GALLERY_BASELINE_VENV
+# (default .venv-baseline, created on first use); the table goes into the docs.
+bench: $(STAMP)
+	$(PY) tests/benchmarks/run_all.py $(BENCH_ARGS)
+
+bench-quick: $(STAMP)
+	$(PY) tests/benchmarks/run_all.py --quick $(BENCH_ARGS)
 
 # The newest interpreter under $(pyenv root)/versions, if pyenv is there.
 PYENV_ROOT ?= $(shell pyenv root 2>/dev/null)

@@ -17,7 +17,7 @@ Filters never join many-valued relations at the top level, so they return no
 duplicate rows and need no ``DISTINCT``.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Value
 
 from .models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy
 
@@ -96,6 +96,17 @@ def visible_photos(user, queryset=None):
     if can_see_everything(user):
         return queryset
     return queryset.filter(photo_condition(user))
+
+
+def album_is_visible(user, album_field="album"):
+    """Expression telling whether the album in ``album_field`` is visible to ``user``.
+
+    For annotating photos: a photo may be visible in an album that is not.
+    """
+    if can_see_everything(user):
+        return Value(True)
+    albums = Album.objects.filter(album_condition(user), pk=OuterRef(album_field))
+    return Exists(albums)
 
 
 def policy_allows(policy, user, include_public=True):

@@ -155,33 +155,65 @@ def build_once(chunks, cache, name, missing):
         if building:
             yield from tee_into_cache(chunks, cache, name, missing)
         else:
-            try:
-                yield from chunks
-            finally:
-                chunks.close()
+            yield from streamed(chunks)
 
 
 def tee_into_cache(chunks, cache, name, missing=()):
     """Yield ``chunks``; publish them as ``name`` once all are sent.
 
-    Nothing is published when files were ``missing``.
+    Nothing is published when files were ``missing``. A cache storage that
+    refuses writes (full, read-only) costs the copy, never the download.
     """
-    directory = cache.path(ARCHIVE_DIR) if is_local(cache) else None
-    if directory:
-        os.makedirs(directory, exist_ok=True)
-    fd, temp_path = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".zip")
+    try:
+        fd, temp_path = open_temporary(cache)
+    except OSError as exc:
+        logger.error("Cannot keep a copy of %s: %s", name, exc)
+        yield from streamed(chunks)
+        return
+    keep = not missing
     try:
         with os.fdopen(fd, "wb") as temp:
             for chunk in chunks:
-                if chunk:
-                    temp.write(chunk)
-                    yield chunk
-        if not missing:
-            cachefiles.move_into(cache, name, temp_path)
+                keep = keep and write(temp, chunk, name)
+                yield chunk
+        if keep and not missing:
+            publish(cache, name, temp_path)
     finally:
         chunks.close()
         if os.path.exists(temp_path):
             os.unlink(temp_path)
+
+
+def open_temporary(cache):
+    """A temporary file next to the archives of a local cache, or in /tmp."""
+    directory = cache.path(ARCHIVE_DIR) if is_local(cache) else None
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+    return tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".zip")
+
+
+def streamed(chunks):
+    try:
+        yield from chunks
+    finally:
+        chunks.close()
+
+
+def write(temp, chunk, name):
+    """Copy ``chunk`` into ``temp``; tell whether the copy is still whole."""
+    try:
+        temp.write(chunk)
+    except OSError as exc:
+        logger.error("Cannot keep a copy of %s: %s", name, exc)
+        return False
+    return True
+
+
+def publish(cache, name, temp_path):
+    try:
+        cachefiles.move_into(cache, name, temp_path)
+    except OSError as exc:
+        logger.error("Cannot store %s in the cache storage: %s", name, exc)
 
 
 def sweep(cache):

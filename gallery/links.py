@@ -37,34 +37,39 @@ def year_links(dates):
     return [(date.year, f"{before}{date.year}{after}") for date in dates]
 
 
+def _with_escaped(parts):
+    """``(before, after)`` followed by the same, escaped for HTML attributes."""
+    return (*parts, escape(parts[0]), escape(parts[1]))
+
+
 class LinkMaker:
     """Sets the links and thumbnail of photos in the preset ``preset_name``."""
 
     def __init__(self, preset_name="thumb"):
         info = preset(preset_name)
         self.size = info["size"]
-        self.page = url_parts("gallery:photo")
-        self.thumb = url_parts("gallery:photo-resized", preset=info["name"])
-        self.hidpi = info["hidpi"] and url_parts(
-            "gallery:photo-resized", preset=info["hidpi"]
+        self.page = _with_escaped(url_parts("gallery:photo"))
+        self.thumb = _with_escaped(
+            url_parts("gallery:photo-resized", preset=info["name"])
+        )
+        self.hidpi = info["hidpi"] and _with_escaped(
+            url_parts("gallery:photo-resized", preset=info["hidpi"])
         )
 
     def __call__(self, photo):
+        # A primary key needs no escaping: escape the rest of the URLs once.
         pk = photo.pk
-        photo.url = f"{self.page[0]}{pk}{self.page[1]}"
-        photo.thumb_url = f"{self.thumb[0]}{pk}{self.thumb[1]}"
-        srcset = ""
-        if self.hidpi:
-            photo.thumb2x_url = f"{self.hidpi[0]}{pk}{self.hidpi[1]}"
-            srcset = f' srcset="{escape(photo.thumb2x_url)} 2x"'
-        else:
-            photo.thumb2x_url = None
+        page, thumb, hidpi = self.page, self.thumb, self.hidpi
+        photo.url = f"{page[0]}{pk}{page[1]}"
+        photo.thumb_url = f"{thumb[0]}{pk}{thumb[1]}"
+        photo.thumb2x_url = f"{hidpi[0]}{pk}{hidpi[1]}" if hidpi else None
+        srcset = f' srcset="{hidpi[2]}{pk}{hidpi[3]} 2x"' if hidpi else ""
         img = (
-            f'<img src="{escape(photo.thumb_url)}"{srcset}{self.size}'
+            f'<img src="{thumb[2]}{pk}{thumb[3]}"{srcset}{self.size}'
             f' loading="lazy" alt="{escape(photo.filename)}">'
         )
         photo.thumbnail = SafeString(img)
-        photo.thumbnail_link = SafeString(f'<a href="{escape(photo.url)}">{img}</a>')
+        photo.thumbnail_link = SafeString(f'<a href="{page[2]}{pk}{page[3]}">{img}</a>')
 
 
 def add_links(photos, preset_name="thumb"):

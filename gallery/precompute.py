@@ -12,7 +12,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 
 from . import cachefiles, locks
-from .resizers import ImageUnavailable, get_preset
+from .resizers import ImageUnavailable, OriginalMissing, get_preset
 from .resizers.pillow import build
 from .storages import get_storage
 
@@ -90,6 +90,8 @@ def run(task):
             if targets:
                 build(photo, targets)
         return "created", len(targets)
+    except OriginalMissing as exc:
+        return "failed", str(exc)
     except ImageUnavailable as exc:
         return "broken", str(exc)
     except Exception as exc:

@@ -1,13 +1,15 @@
-"""Photo counts and random previews of a page of albums, in three queries.
+"""Photo counts and random previews of a page of albums, in two queries.
 
-Only the visible photos of the albums on the page are considered: one query
-counts them per album; in another, the database gives each a random rank
-within its album and keeps the first ranks; a third one fetches the chosen
-photos in album order. The ranking query only reads narrow index entries.
+Only the visible photos of the albums on the page are considered. One
+aggregate query returns, for each album, the number of its visible photos and
+their primary keys (one string per album, read from an index); the preview is
+drawn from them at random, and a second query fetches the chosen photos in
+album order. No photo is loaded unless it is shown.
 """
 
-from django.db.models import Count, F, Window
-from django.db.models.functions import Random, RowNumber
+import random
+
+from django.db.models import Aggregate, Count, F, TextField
 
 from . import access
 from .links import add_links
@@ -15,30 +17,31 @@ from .models import Photo
 from .ordering import PHOTO_ORDER, order_by
 
 
-class DatabaseRandom(Random):
-    """``Random()`` computed by SQLite itself rather than by a Python function."""
+class KeyList(Aggregate):
+    """Primary keys of the rows of a group, as one comma-separated string."""
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return "RANDOM()", []
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+    def __init__(self, **extra):
+        super().__init__(F("pk"), **extra)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s((%(expressions)s)::text, ',')",
+            **extra_context,
+        )
 
 
-def visible_photos_of(albums, user):
+def photo_keys(albums, user):
+    """Rows ``(album pk, number of visible photos, their pks as a string)``."""
     photos = Photo.objects.filter(album__in=[album.pk for album in albums])
-    return access.visible_photos(user, photos).order_by()
-
-
-def photo_counts(albums, user):
-    """Rows ``(album pk, number of visible photos)``."""
-    photos = visible_photos_of(albums, user).values("album")
-    return photos.annotate(count=Count("pk")).values_list("album", "count")
-
-
-def random_photos(albums, user, size):
-    """Primary keys of up to ``size`` visible photos per album, chosen at random."""
-    photos = visible_photos_of(albums, user).annotate(
-        rank=Window(RowNumber(), partition_by=F("album"), order_by=DatabaseRandom()),
-    )
-    return photos.filter(rank__lte=size).values_list("pk", flat=True)
+    photos = access.visible_photos(user, photos).order_by().values("album")
+    photos = photos.annotate(count=Count("pk"), keys=KeyList())
+    return photos.values_list("album", "count", "keys")
 
 
 def attach_previews(albums, user, size):
@@ -49,11 +52,13 @@ def attach_previews(albums, user, size):
         by_pk[album.pk] = album
     if not by_pk:
         return albums
-    for album_pk, count in photo_counts(albums, user):
+    chosen = []
+    for album_pk, count, keys in photo_keys(albums, user):
         by_pk[album_pk].photos_count = count
-    if size > 0:
-        chosen = list(random_photos(albums, user, size))
-        for photo in order_by(Photo.objects.filter(pk__in=chosen), PHOTO_ORDER):
+        chosen += random.sample(keys.split(","), min(size, count))
+    if chosen:
+        photos = Photo.objects.filter(pk__in=[int(pk) for pk in chosen])
+        for photo in order_by(photos, PHOTO_ORDER):
             album = by_pk[photo.album_id]
             Photo.album.field.set_cached_value(photo, album)
             album.preview.append(photo)

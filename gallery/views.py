@@ -1,4 +1,9 @@
-from django.http import Http404, HttpResponseNotFound, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -65,7 +70,8 @@ class GalleryIndexView(AlbumListMixin, ArchiveIndexView):
 
     @cached_property
     def query(self):
-        return self.request.GET.get("q", "").strip()
+        # PostgreSQL rejects NUL characters in text; no album name has one.
+        return self.request.GET.get("q", "").replace("\x00", "").strip()
 
     def get_queryset(self):
         return search_albums(super().get_queryset(), self.query)
@@ -122,7 +128,10 @@ class PhotoView(GalleryMixin, DetailView):
     model = Photo
 
     def get_queryset(self):
-        return access.visible_photos(self.request.user).select_related("album")
+        user = self.request.user
+        photos = access.visible_photos(user).select_related("album")
+        # A photo may be shared without its album: then the page names no album.
+        return photos.annotate(album_visible=access.album_is_visible(user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -162,12 +171,26 @@ def resized_photo(request, preset, pk):
         result = resizers.get_resize()(photo, *size)
     except resizers.ImageUnavailable:
         return unavailable_response()
+    except resizers.CacheUnavailable:
+        return cache_unavailable_response()
     if isinstance(result, resizers.CachedFile):
         cache = get_storage("cache")
         return serving.serve(request, cache, result.name, filename=photo.filename)
     response = HttpResponseRedirect(result)
     # The URL outlives the access check: keep shared caches from storing it.
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def cache_unavailable_response():
+    """A 503 saying to come back: the cache storage refuses writes for now."""
+    response = HttpResponse(
+        _("This photo cannot be resized right now."),
+        status=503,
+        content_type="text/plain",
+    )
+    response["Retry-After"] = "60"
+    response["Cache-Control"] = "no-store"
     return response
 
 

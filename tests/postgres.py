@@ -4,8 +4,10 @@
 
 starts a server in a temporary folder, runs COMMAND with GALLERY_TEST_DB and
 GALLERY_TEST_DB_PORT set so that tests/settings.py uses it, then stops the
-server and removes the folder. Without PostgreSQL binaries it says so and
-exits 0, or 1 when CI=true; a server that does not start is an error.
+server and removes the folder. GALLERY_TEST_DB_DATA names the server's data
+directory, for tests that stop and start it (:func:`stop`, :func:`start`).
+Without PostgreSQL binaries it says so and exits 0, or 1 when CI=true; a
+server that does not start is an error.
 """
 
 import contextlib
@@ -65,12 +67,26 @@ def running_postgres():
                 with open(log, errors="replace") as file:
                     sys.stderr.write(file.read()[-2000:])
             raise
+        os.environ["GALLERY_TEST_DB_DATA"] = data  # for the commands run
         try:
             yield port
         finally:
+            os.environ.pop("GALLERY_TEST_DB_DATA", None)
             run(pg_ctl, "-D", data, "-m", "fast", "-w", "stop")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def stop(data):
+    """Stop the server of ``data`` at once, as a crash or a restart would."""
+    run(find("pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop")
+
+
+def start(data):
+    """Start the server of ``data`` again, with the options it had."""
+    # "restart" on a stopped server starts it with its recorded options.
+    command = [find("pg_ctl"), "-D", data, "-l", os.path.join(data, "..", "log")]
+    run(*command, "-w", "restart")
 
 
 def main(command):

@@ -82,6 +82,10 @@ def test_anonymous_visitor_walks_index_album_photo(browser_page, gallery):
     assert first.get_attribute("loading") == "lazy"
     assert first.get_attribute("width") == "128"
     assert "/resized/thumb2x/" in first.get_attribute("srcset")
+    # The thumbnails are served (resized from the originals) and displayed.
+    page.wait_for_load_state("networkidle")
+    loaded = "images => images.map(i => i.complete && i.naturalWidth > 0)"
+    assert previews.evaluate_all(loaded) == [True] * 5
     screenshot(page, "index")
 
     page.get_by_role("link", name="Snow in Paris").click()

@@ -10,7 +10,9 @@ either:
   view serves itself, after the access check, like any other private file.
 
 It raises :class:`ImageUnavailable` when the original cannot be resized
-(truncated, not an image, empty, too large); the view answers with a 404.
+(truncated, not an image, empty, too large, missing); the view answers with a
+404. It raises :class:`CacheUnavailable` when the cache storage refuses to
+store the result (full, read-only); the view answers with a 503.
 """
 
 import functools
@@ -37,6 +39,14 @@ class CachedFile:
 
 class ImageUnavailable(Exception):
     """The original cannot be resized; retrying the same file is pointless."""
+
+
+class OriginalMissing(ImageUnavailable):
+    """The original is not in the photo storage (yet, or any more)."""
+
+
+class CacheUnavailable(Exception):
+    """The cache storage cannot store resized images right now."""
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from PIL import Image
 from .. import cachefiles, locks
 from ..conf import conf
 from ..storages import get_storage, is_local
-from . import CachedFile, ImageUnavailable
+from . import CachedFile, CacheUnavailable, ImageUnavailable, OriginalMissing
 
 logger = logging.getLogger("gallery.resizers")
 
@@ -49,7 +49,8 @@ def build(photo, targets):
     """Decode ``photo`` once and save each ``(name, width, height, crop)``.
 
     The caller holds the lock of the photo. A broken original leaves a marker
-    in the cache, so that this version of the file is never decoded again.
+    in the cache, so that this version of the file is never decoded again; a
+    missing one does not, since it may come back.
     """
     cache = get_storage("cache")
     marker = cachefiles.broken_name(photo)
@@ -58,12 +59,23 @@ def build(photo, targets):
     try:
         with open_original(photo) as original:
             outputs = render(original, [target[1:] for target in targets])
+    except OriginalMissing:
+        raise
     except ImageUnavailable as exc:
         logger.warning("Cannot resize %s: %s", photo.image_name, exc)
-        cachefiles.save_atomically(cache, marker, ContentFile(str(exc).encode()))
+        store(cache, marker, str(exc).encode())
         raise
     for (name, *_), output in zip(targets, outputs, strict=True):
-        cachefiles.save_atomically(cache, name, ContentFile(output))
+        store(cache, name, output)
+
+
+def store(cache, name, data):
+    """Save ``data`` in the cache; a cache refusing writes is a passing fault."""
+    try:
+        cachefiles.save_atomically(cache, name, ContentFile(data))
+    except OSError as exc:
+        logger.error("Cannot write %s to the cache storage: %s", name, exc)
+        raise CacheUnavailable(str(exc)) from exc
 
 
 def open_original(photo):
@@ -80,7 +92,7 @@ def open_original(photo):
             return io.BytesIO(original.read())
     except FileNotFoundError as exc:
         logger.warning("Cannot resize %s: file not found", photo.image_name)
-        raise ImageUnavailable(f"{photo.image_name} is missing") from exc
+        raise OriginalMissing(f"{photo.image_name} is missing") from exc
 
 
 def render(source, sizes):

@@ -21,6 +21,7 @@ GOALS = {"index": 3, "album 2000": 4}  # at least that many times faster
 ALBUMS, PHOTOS, BIG_ALBUM = 1000, 100, 2000
 QUICK_ALBUMS, QUICK_PHOTOS = 200, 20
 REPEAT = 9
+ROUNDS = 2
 
 BASE_HTML = {
     "base.html": (
@@ -220,14 +221,22 @@ def goal(label):
 
 
 def collect(quick=False):
-    """Rows of ``(label, baseline seconds, current seconds, "s")``."""
+    """Rows of ``(label, baseline seconds, current seconds, "s")``.
+
+    Both sides run ``ROUNDS`` times, in turn, and keep their best times, so
+    that a busy moment of a shared machine doesn't penalise one side only.
+    """
     from tests.benchmarks.baseline import compare
 
     sizes = (QUICK_ALBUMS, QUICK_PHOTOS) if quick else (ALBUMS, PHOTOS)
-    results = compare(__file__, *sizes)
+    rounds = [compare(__file__, *sizes) for _ in range(1 if quick else ROUNDS)]
+
+    def best(side, label):
+        return min(results[side][label] for results in rounds)
+
     return [
-        (label, results["baseline"][label], results["current"][label], "s")
-        for label in results["current"]
+        (label, best("baseline", label), best("current", label), "s")
+        for label in rounds[0]["current"]
     ]
 
 

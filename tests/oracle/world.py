@@ -1,0 +1,200 @@
+"""Random worlds of users, groups, albums, photos and policies, seeded.
+
+A world is described twice: as plain data (``World``), which the rules of
+:mod:`tests.oracle.rules` read, and as database rows and stored files, which
+the application reads. Every album name and file name carries a unique tag so
+that a page can be searched for what it must not show.
+"""
+
+import dataclasses
+import datetime
+import random
+import string
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.base import ContentFile
+
+from tests.builders import (
+    make_album,
+    make_album_policy,
+    make_group,
+    make_image,
+    make_photo,
+    make_photo_policy,
+    make_user,
+)
+
+WORDS = ["Snow", "snowy beach", "Beach", "Paris", "Été à Lyon", "Party"]
+ALBUM_DATES = [
+    datetime.date(2012, 12, 31),
+    datetime.date(2013, 1, 19),
+    datetime.date(2013, 1, 19),
+    datetime.date(2013, 6, 1),
+    datetime.date(2015, 3, 8),
+]
+PHOTO_TIMES = [None, None, (10, 0), (10, 0), (12, 30), (18, 5)]
+
+
+@dataclasses.dataclass(eq=False)
+class Policy:
+    public: bool
+    users: frozenset
+    groups: frozenset
+    inherit: bool = True
+
+
+@dataclasses.dataclass(eq=False)
+class UserSpec:
+    name: str
+    sees_all: bool = False
+    groups: frozenset = frozenset()
+    anonymous: bool = False
+    obj: object = None
+
+
+@dataclasses.dataclass(eq=False)
+class AlbumSpec:
+    tag: str
+    name: str
+    date: datetime.date
+    policy: Policy | None
+    pk: int = None
+    photos: list = dataclasses.field(default_factory=list)
+
+    @property
+    def dirpath(self):
+        return f"{self.date.year}/{self.date:%m_%d}_{self.tag}"
+
+
+@dataclasses.dataclass(eq=False)
+class PhotoSpec:
+    tag: str
+    album: AlbumSpec
+    date: datetime.datetime | None
+    policy: Policy | None
+    content: bytes = b""
+    pk: int = None
+
+    @property
+    def filename(self):
+        return f"{self.tag}.jpg"
+
+    @property
+    def image_name(self):
+        return f"{self.album.dirpath}/{self.filename}"
+
+
+@dataclasses.dataclass(eq=False)
+class World:
+    seed: int
+    users: list
+    groups: list
+    albums: list
+
+    @property
+    def photos(self):
+        return [photo for album in self.albums for photo in album.photos]
+
+
+class Generator:
+    """Draw one small world from ``random.Random(seed)``."""
+
+    def __init__(self, seed):
+        self.seed = seed
+        self.random = random.Random(seed)
+        self.tags = set()
+
+    def tag(self):
+        while True:
+            tag = "qx" + "".join(self.random.choices(string.ascii_lowercase, k=5))
+            if tag not in self.tags:
+                self.tags.add(tag)
+                return tag
+
+    def subset(self, items, chance=0.35):
+        return frozenset(item for item in items if self.random.random() < chance)
+
+    def policy(self, users, groups, absent, album):
+        if self.random.random() < absent:
+            return None
+        return Policy(
+            public=self.random.random() < 0.35,
+            users=self.subset(users),
+            groups=self.subset(groups),
+            inherit=self.random.random() < 0.65 if album else True,
+        )
+
+    def world(self):
+        groups = ["g1", "g2"]
+        members = [
+            UserSpec(f"u{number}", groups=self.subset(groups, 0.5))
+            for number in range(1, 3)
+        ]
+        viewer = UserSpec("viewer", sees_all=True)
+        users = [UserSpec("anonymous", anonymous=True), viewer, *members]
+        names = [member.name for member in members]
+        count = self.random.randint(1, 3)
+        albums = [self.album(names, groups) for _ in range(count)]
+        return World(self.seed, users, groups, albums)
+
+    def album(self, users, groups):
+        tag = self.tag()
+        name = f"{self.random.choice(WORDS)} {tag}"
+        date = self.random.choice(ALBUM_DATES)
+        album = AlbumSpec(tag, name, date, self.policy(users, groups, 0.2, True))
+        for _ in range(self.random.randint(0, 3)):
+            album.photos.append(self.photo(album, users, groups))
+        return album
+
+    def photo(self, album, users, groups):
+        time = self.random.choice(PHOTO_TIMES)
+        date = None
+        if time is not None:
+            date = datetime.datetime.combine(
+                album.date, datetime.time(*time), datetime.UTC
+            )
+        policy = self.policy(users, groups, 0.6, False)
+        return PhotoSpec(self.tag(), album, date, policy)
+
+
+def build(world, photo_storage):
+    """Create the rows and files of ``world``; fill in primary keys and users."""
+    groups = {name: make_group(f"{name}-{world.seed}") for name in world.groups}
+    for user in world.users:
+        if user.anonymous:
+            user.obj = AnonymousUser()
+        else:
+            perms = ["gallery.view"] if user.sees_all else []
+            user.obj = make_user(
+                f"{user.name}-{world.seed}",
+                groups=[groups[name] for name in sorted(user.groups)],
+                perms=perms,
+            )
+    by_name = {user.name: user.obj for user in world.users}
+    for album in world.albums:
+        build_album(album, by_name, groups, photo_storage)
+
+
+def build_album(album, users, groups, photo_storage):
+    row = make_album(album.dirpath, date=album.date, name=album.name)
+    album.pk = row.pk
+    if album.policy is not None:
+        build_policy(make_album_policy, row, album.policy, users, groups)
+    for number, photo in enumerate(album.photos):
+        photo.content = make_image(8, 6, color=(number * 40, 90, album.pk % 256))
+        photo_storage.save(photo.image_name, ContentFile(photo.content))
+        photo_row = make_photo(row, photo.filename, date=photo.date)
+        photo.pk = photo_row.pk
+        if photo.policy is not None:
+            build_policy(make_photo_policy, photo_row, photo.policy, users, groups)
+
+
+def build_policy(maker, row, policy, users, groups):
+    options = {
+        "public": policy.public,
+        "users": [users[name] for name in sorted(policy.users)],
+        "groups": [groups[name] for name in sorted(policy.groups)],
+    }
+    if maker is make_album_policy:
+        options["inherit"] = policy.inherit
+    return maker(row, **options)
