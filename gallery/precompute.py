@@ -8,6 +8,7 @@ waits for it instead of decoding it too.
 import dataclasses
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 
 from . import cachefiles, locks
@@ -45,9 +46,25 @@ def precompute(photos, presets, jobs=None):
     else:
         # Forked workers inherit the configured Django; they use no database.
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=fresh_connections
+        )
+        with pool:
             collect(report, tasks, pool.map(run, tasks, chunksize=4))
     return report
+
+
+def fresh_connections():
+    """Make a forked worker open its own connections to S3 storages.
+
+    django-storages' ``S3Storage`` keeps a boto3 connection per thread; one
+    inherited from the parent would share its sockets with other workers.
+    """
+    for kind in ("photo", "cache"):
+        storage = get_storage(kind)
+        if hasattr(storage, "_connections"):
+            storage._connections = threading.local()
+            storage._bucket = None
 
 
 def lookup(preset):

@@ -1,6 +1,5 @@
 from django.http import (
     Http404,
-    HttpResponse,
     HttpResponseNotFound,
     HttpResponseRedirect,
 )
@@ -10,7 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ArchiveIndexView, DetailView, YearArchiveView
 
-from . import access, exports, resizers, serving
+from . import access, exports, resizers, serving, unavailable
 from .conf import conf
 from .links import add_album_links, add_links, year_links
 from .models import Album, Photo
@@ -172,25 +171,13 @@ def resized_photo(request, preset, pk):
     except resizers.ImageUnavailable:
         return unavailable_response()
     except resizers.CacheUnavailable:
-        return cache_unavailable_response()
+        return unavailable.unavailable_response()
     if isinstance(result, resizers.CachedFile):
         cache = get_storage("cache")
         return serving.serve(request, cache, result.name, filename=photo.filename)
     response = HttpResponseRedirect(result)
     # The URL outlives the access check: keep shared caches from storing it.
     response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def cache_unavailable_response():
-    """A 503 saying to come back: the cache storage refuses writes for now."""
-    response = HttpResponse(
-        _("This photo cannot be resized right now."),
-        status=503,
-        content_type="text/plain",
-    )
-    response["Retry-After"] = "60"
-    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -15,15 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "example"
 PHOTOS = EXAMPLE / "photos"
 
-SCANPHOTOS = ROOT / "gallery" / "management" / "commands" / "scanphotos.py"
-
-pytestmark = [
-    pytest.mark.component,
-    pytest.mark.skipif(
-        not (EXAMPLE / "manage.py").exists() or not SCANPHOTOS.exists(),
-        reason="needs the example site and the scanner",  # until both land on main
-    ),
-]
+pytestmark = pytest.mark.component
 
 
 def manage(var_dir, endpoint_url, *args):

@@ -7,7 +7,7 @@ from PIL import Image
 
 from gallery import cachefiles
 from gallery.models import Photo
-from gallery.precompute import precompute
+from gallery.precompute import fresh_connections, precompute
 from tests.builders import make_album, make_image, make_photo
 
 pytestmark = [pytest.mark.component, pytest.mark.django_db]
@@ -36,3 +36,14 @@ def test_resized_images_are_saved_to_the_s3_cache(s3, photos, jobs):
     for name in names:
         data = s3.client().get_object(Bucket="cache", Key=name)["Body"].read()
         assert Image.open(io.BytesIO(data)).size in {(128, 128), (400, 300)}
+
+
+def test_forked_workers_do_not_share_the_parent_connection(s3_storages):
+    photo_storage, cache_storage = s3_storages
+    inherited = photo_storage.connection, cache_storage.connection
+
+    fresh_connections()
+
+    assert photo_storage.connection is not inherited[0]
+    assert cache_storage.connection is not inherited[1]
+    assert cache_storage.bucket.meta.client is cache_storage.connection.meta.client
