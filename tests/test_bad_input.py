@@ -261,8 +261,10 @@ class Opened:
             cls.paths.append(args[0])
 
 
-@override_settings(GALLERY_REMOTE_SERVING="stream")
 def test_names_escaping_a_local_storage_are_refused(tmp_path, settings):
+    # Only the ``settings`` fixture here: mixed with ``override_settings``, it
+    # would restore the decorator's settings after the test.
+    settings.GALLERY_REMOTE_SERVING = "stream"
     root = tmp_path / "photos"
     root.mkdir()
     secret = tmp_path / "secret.jpg"
