@@ -151,7 +151,7 @@ def build_once(chunks, cache, name, missing):
     Concurrent requests for the same archive all get their bytes at once,
     but only one of them writes it to the cache.
     """
-    with locks.try_lock(f"export:{name}") as building:
+    with locks.lock(f"export:{name}", wait=False, timeout=3600) as building:
         if building:
             yield from tee_into_cache(chunks, cache, name, missing)
         else:

@@ -24,46 +24,21 @@ BUCKETS = 4096  # bounds the number of lock files; collisions only serialize
 
 
 @contextlib.contextmanager
-def lock(key):
-    """Hold an exclusive lock named ``key`` across threads and processes."""
+def lock(key, wait=True, timeout=300):
+    """Hold an exclusive lock named ``key`` across threads and processes.
+
+    Yield whether the lock is held: with ``wait=False``, ``False`` comes at
+    once when another holder has it. ``timeout`` bounds how long a cache lock
+    outlives a holder that died.
+    """
     digest = salted_hmac("gallery.locks", key, algorithm="sha1").hexdigest()
     if conf.LOCK_CACHE:
-        with cache_lock(caches[conf.LOCK_CACHE], f"gallery-lock:{digest}"):
-            yield
+        cache = caches[conf.LOCK_CACHE]
+        held = cache_lock(cache, f"gallery-lock:{digest}", wait, timeout)
     else:
-        with file_lock(lock_path(int(digest[:8], 16) % BUCKETS)):
-            yield
-
-
-@contextlib.contextmanager
-def try_lock(key):
-    """Like :func:`lock`, but yield ``False`` at once when another holds it."""
-    digest = salted_hmac("gallery.locks", key).hexdigest()
-    if conf.LOCK_CACHE:
-        cache, name, token = (
-            caches[conf.LOCK_CACHE],
-            f"gallery-lock:{digest}",
-            uuid.uuid4().hex,
-        )
-        acquired = cache.add(name, token, 3600)
-        try:
-            yield acquired
-        finally:
-            if acquired and cache.get(name) == token:
-                cache.delete(name)
-        return
-    fd = os.open(
-        lock_path(int(digest[:8], 16) % BUCKETS), os.O_RDWR | os.O_CREAT, 0o600
-    )
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-        else:
-            yield True
-    finally:
-        os.close(fd)
+        held = file_lock(lock_path(int(digest[:8], 16) % BUCKETS), wait)
+    with held as acquired:
+        yield acquired
 
 
 def lock_dir():
@@ -81,26 +56,32 @@ def lock_path(bucket):
 
 
 @contextlib.contextmanager
-def file_lock(path):
+def file_lock(path, wait=True):
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+        else:
+            yield True
     finally:
         os.close(fd)  # releases the lock
 
 
 @contextlib.contextmanager
-def cache_lock(cache, key, timeout=300, poll=0.05):
+def cache_lock(cache, key, wait=True, timeout=300, poll=0.05):
     token = uuid.uuid4().hex
     deadline = time.monotonic() + timeout
     # A holder that died leaves the key until it expires after ``timeout``.
-    while not cache.add(key, token, timeout):
+    acquired = cache.add(key, token, timeout)
+    while wait and not acquired:
         if time.monotonic() > deadline:
             break
         time.sleep(poll)
+        acquired = cache.add(key, token, timeout)
     try:
-        yield
+        yield acquired or wait
     finally:
         if cache.get(key) == token:
             cache.delete(key)
