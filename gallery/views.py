@@ -11,7 +11,7 @@ from django.views.generic import ArchiveIndexView, DetailView, YearArchiveView
 
 from . import access, exports, resizers, serving, unavailable
 from .conf import conf
-from .links import add_album_links, add_links, year_links
+from .links import add_album_links, year_links
 from .models import Album, Photo
 from .ordering import ALBUM_ORDER, PHOTO_ORDER, neighbour, order_by
 from .photolist import PhotoList
