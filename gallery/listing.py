@@ -107,12 +107,14 @@ def scan_local_dir(root, relative, listing, pending, seen):
 def read_local_dir(fd, relative, pending):
     prefix = f"{relative}/" if relative else ""
     files = []
+    add, from_timestamp = files.append, datetime.datetime.fromtimestamp
+    utc = datetime.UTC
     with os.scandir(fd) as entries:
         for entry in entries:
             if entry.is_file():
                 stat = entry.stat()
-                modified = datetime.datetime.fromtimestamp(stat.st_mtime, datetime.UTC)
-                files.append(StoredFile(prefix + entry.name, stat.st_size, modified))
+                modified = from_timestamp(stat.st_mtime, utc)
+                add(StoredFile(prefix + entry.name, stat.st_size, modified))
             elif entry.is_dir():
                 pending.append(prefix + entry.name)
     return files

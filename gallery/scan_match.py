@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import functools
 import re
 import unicodedata
 
@@ -40,13 +41,13 @@ class Rules:
         )
 
     def match(self, path):
-        """Return ``(category, pattern)``, ``"ignored"``, or ``None`` when unmatched."""
+        """Return ``(category, match)``, ``"ignored"``, or ``None`` when unmatched."""
         if self.ignores and any(ignore.match(path) for ignore in self.ignores):
             return "ignored"
         for category, pattern in self.patterns:
             found = pattern.match(path)
             if found:
-                return category, pattern
+                return category, found
         return None
 
 
@@ -54,10 +55,8 @@ class Rules:
 class FoundPhoto:
     stored: object  # StoredFile
     filename: str  # as listed
-    pattern: re.Pattern  # matched again when needed, not kept: saves memory
-
-    def match(self):
-        return self.pattern.match(nfc(self.stored.name))
+    date: datetime.datetime | None  # from the p_* captures
+    warning: str = ""  # why the captures give no date
 
 
 @dataclasses.dataclass
@@ -70,6 +69,7 @@ class FoundAlbum:
     photos: dict = dataclasses.field(default_factory=dict)
     date: datetime.date | None = None
     name: str = ""
+    first: tuple = ("", None)  # (NFC file name, match) of the first photo by name
 
     @property
     def key(self):
@@ -97,9 +97,12 @@ def match_listing(listing, rules, trace=False):
     """Group the matched files of ``listing`` into albums; collect the rest."""
     found = Found()
     albums = found.albums
+    zone = photo_zone()
+    match_path, normalize = rules.match, unicodedata.normalize
     for stored in listing.files:
-        path = nfc(stored.name)
-        result = rules.match(path)
+        name = stored.name
+        path = normalize("NFC", name)
+        result = match_path(path)
         if result is None:
             found.unmatched.append(path)
             continue
@@ -107,18 +110,24 @@ def match_listing(listing, rules, trace=False):
             if trace:
                 found.ignored.append(path)
             continue
-        category, pattern = result
+        category, match = result
         if trace:
             found.matched.append(path)
         # NFC works per "/"-separated part: the split of both forms agrees.
-        dirpath, _, filename = stored.name.rpartition("/")
         normal_dirpath, _, normal_filename = path.rpartition("/")
+        if path == name:
+            dirpath, filename = normal_dirpath, normal_filename
+        else:
+            dirpath, _, filename = name.rpartition("/")
         album = albums.get((category, normal_dirpath))
         if album is None:
             album = albums[category, normal_dirpath] = FoundAlbum(category, dirpath)
-        if filename == normal_filename:
-            filename = normal_filename  # one string instead of two
-        album.photos[normal_filename] = FoundPhoto(stored, filename, pattern)
+            album.first = normal_filename, match
+        elif normal_filename < album.first[0]:
+            album.first = normal_filename, match
+        album.photos[normal_filename] = FoundPhoto(
+            stored, filename, *photo_date(match, zone)
+        )
     for key, album in list(albums.items()):
         error = describe_album(album)
         if error:
@@ -130,8 +139,8 @@ def match_listing(listing, rules, trace=False):
 
 def describe_album(album):
     """Set the album's date and name from its first photo; return an error or ``""``."""
-    first = album.photos[min(album.photos)]
-    captures = first.match().groupdict()
+    captures = album.first[1].groupdict()
+    album.first = ("", None)  # the match holds its path: let it go
     try:
         parts = [int(captures[f"a_{part}"]) for part in ("year", "month", "day")]
         album.date = datetime.date(*parts)
@@ -162,21 +171,26 @@ def photo_zone():
     return timezone.get_default_timezone() if settings.USE_TZ else None
 
 
-def photo_date(found_photo, zone):
-    """Return ``(date or None, warning or "")`` from the photo's captures."""
-    match = found_photo.match()
-    try:
-        parts = match.group(*PHOTO_GROUPS)
-    except IndexError:  # the pattern has no photo date
-        return None, ""
+NO_DATE = (None, "")
+
+
+def photo_date(match, zone):
+    """Return ``(date or None, warning or "")`` from the captures of ``match``."""
+    if not has_photo_date(match.re):
+        return NO_DATE
+    parts = match.group(*PHOTO_GROUPS)
     if None in parts:
-        return None, ""
+        return NO_DATE
     try:
-        date = datetime.datetime(*map(int, parts))
+        # Made aware without make_aware()'s checks: zoneinfo needs no localize().
+        return datetime.datetime(*map(int, parts), tzinfo=zone), ""
     except ValueError as exc:
         return None, _("%(path)s: invalid photo time (%(error)s)") % {
             "path": match.string,
             "error": exc,
         }
-    # make_aware() without its checks: date is naive, the zone is zoneinfo.
-    return (date if zone is None else date.replace(tzinfo=zone)), ""
+
+
+@functools.cache
+def has_photo_date(pattern):
+    return all(group in pattern.groupindex for group in PHOTO_GROUPS)

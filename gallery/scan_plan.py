@@ -4,7 +4,7 @@ import dataclasses
 
 from django.utils.translation import gettext as _
 
-from .scan_match import MAX_LENGTH, nfc, photo_date, photo_zone
+from .scan_match import MAX_LENGTH, nfc
 
 
 @dataclasses.dataclass
@@ -48,6 +48,8 @@ def make_plan(found, state, unreadable=(), *, full=False):
         else:
             vanished.append(album)
     new = [album for key, album in found.albums.items() if key not in state.albums]
+    # Rows sorted as the indexes sort them are inserted much faster.
+    new.sort(key=lambda album: (nfc(album.dirpath), album.category))
     moves = find_moves(vanished, new, state)
     for album, found_album in moves:
         plan.albums_move.append((album, found_album))
@@ -58,8 +60,7 @@ def make_plan(found, state, unreadable=(), *, full=False):
     for found_album in new:
         if id(found_album) not in moved:
             plan.albums_add.append(found_album)
-            add_photos(plan, found_album, found_album.photos.values())
-    plan.albums_add.sort(key=lambda album: (nfc(album.dirpath), album.category))
+            add_photos(plan, found_album, sorted_photos(found_album))
     plan.albums_remove.sort(key=lambda album: (album.dirpath, album.category))
     check_safety(plan, state, found)
     return plan
@@ -77,7 +78,7 @@ def sync_album(plan, album, found_album, state, full, moved=False):
         plan.albums_rename.append((album, found_album.dirpath))  # normalisation
     stored = state.photos.pop(album.pk, {})
     added = []
-    for key, found_photo in found_album.photos.items():
+    for key, found_photo in sorted(found_album.photos.items()):
         row = stored.pop(key, None)
         if row is None:
             added.append(found_photo)
@@ -98,15 +99,18 @@ def sync_photo(plan, row, found_photo, state, full):
     ):
         plan.photos_refresh.append((pk, found_photo.filename, *listed))
     if full:
-        new_date, warning = photo_date(found_photo, photo_zone())
-        if warning:
-            plan.warnings.append(warning)
-        if state.comparable(new_date) != date:
-            plan.photos_redate.append((pk, new_date))
+        if found_photo.warning:
+            plan.warnings.append(found_photo.warning)
+        if state.comparable(found_photo.date) != date:
+            plan.photos_redate.append((pk, found_photo.date))
+
+
+def sorted_photos(found_album):
+    return [found_album.photos[key] for key in sorted(found_album.photos)]
 
 
 def add_photos(plan, album_ref, found_photos):
-    zone = photo_zone()
+    rows = plan.photos_add
     for found_photo in found_photos:
         if len(found_photo.filename) > MAX_LENGTH["filename"]:
             path = nfc(found_photo.stored.name)
@@ -115,13 +119,12 @@ def add_photos(plan, album_ref, found_photos):
                 % {"path": path}
             )
             continue
-        date, warning = photo_date(found_photo, zone)
-        if warning:
-            plan.warnings.append(warning)
+        if found_photo.warning:
+            plan.warnings.append(found_photo.warning)
         stored = found_photo.stored
-        plan.photos_add.append(
-            (album_ref, found_photo.filename, date, stored.size)
-            + (stored.modified, stored.etag)
+        rows.append(
+            (album_ref, found_photo.filename, found_photo.date)
+            + (stored.size, stored.modified, stored.etag)
         )
 
 

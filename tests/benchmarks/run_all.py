@@ -19,6 +19,9 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # run as a script, it imports the benchmark modules
+from tests.benchmarks.baseline import ratio, times_faster, verdict_of  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 # Topics whose quick workload is a size the issues ask about too.
 ALSO_QUICK = {"scan": "10,000 photos"}
@@ -57,33 +60,23 @@ def measure_topic(topic, quick, name):
 def judge(topic, module, rows):
     """Attach the goals a module states to its ``rows``.
 
-    A module's ``goals(rows)`` returns ``(goal, verdict, ok)`` or
-    ``(description, ok)`` items, listed after its rows; a ``GOALS`` mapping
-    gives the times faster expected of the rows whose label starts with a key.
+    A ``GOALS`` mapping gives the times faster expected of the rows whose
+    label starts with a key (in their goal and verdict columns); the
+    ``(goal, verdict, ok)`` items of ``goals(rows)`` are listed after them.
     """
-    if hasattr(module, "goals"):
-        table = [(topic, *row, "", "") for row in rows]
-        for item in module.goals(rows):
-            *text, ok = item
-            goal, verdict = text if len(text) == 2 else (text[0], "")
-            table.append(
-                (topic, f"goal: {goal}", None, None, "", verdict, verdict_of(ok))
-            )
-        return table
-    goals = getattr(module, "GOALS", {})
-    return [(topic, *row, *times_faster(goals, row)) for row in rows]
+    faster = getattr(module, "GOALS", {})
+    table = [(topic, *row, *times_faster_cells(faster, row)) for row in rows]
+    for goal, verdict, ok in getattr(module, "goals", lambda rows: [])(rows):
+        table.append((topic, f"goal: {goal}", None, None, "", verdict, verdict_of(ok)))
+    return table
 
 
-def times_faster(goals, row):
+def times_faster_cells(faster, row):
     label, base, cur, _ = row
-    times = next((n for key, n in goals.items() if label.startswith(key)), None)
+    times = times_faster(faster, label)
     if times is None:
         return "", ""
-    return f">= {times}x faster", verdict_of(cur and base / cur >= times)
-
-
-def verdict_of(ok):
-    return "OK" if ok else "FAIL"
+    return f">= {times}x faster", verdict_of(ratio(base, cur) >= times)
 
 
 def ratio_text(base, cur):
@@ -130,7 +123,6 @@ def main(argv=None):
     parser.add_argument("--write", action="store_true", help="update the docs")
     parser.add_argument("topics", nargs="*", help=f"among {', '.join(topics())}")
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT))
     from tests.benchmarks import machine
 
     unknown = set(args.topics) - set(topics())
