@@ -25,6 +25,10 @@ class PhotoList:
     def __len__(self):
         return len(self.rows)
 
+    def count(self):
+        """The number of photos, as the queryset of myks-gallery 0.9.1 said."""
+        return len(self.rows)
+
     def __iter__(self):
         return iter(self.objects)
 

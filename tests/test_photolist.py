@@ -33,7 +33,7 @@ def test_list_items_match_the_links_of_the_objects(album):
 def test_count_and_items_in_one_query(album, django_assert_num_queries):
     with django_assert_num_queries(1):
         photos = photo_list(album)
-        assert len(photos) == 3 and photos
+        assert len(photos) == 3 and photos and photos.count() == 3
         assert photos.list_items.count("<li>") == 3
 
 
