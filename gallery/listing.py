@@ -5,6 +5,7 @@ import datetime
 import importlib
 import os
 import posixpath
+import time
 import typing
 
 from django.core.files.storage import InMemoryStorage
@@ -34,22 +35,39 @@ class Listing:
     # (directory path, message) for each directory that could not be read;
     # the scanner leaves albums below them untouched.
     unreadable: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    # Local storages: the modification time (ns) of each directory read, and
+    # the directories whose files were not read because that time was known.
+    directories: dict[str, int] = dataclasses.field(default_factory=dict)
+    unchanged: set[str] = dataclasses.field(default_factory=set)
+    started: int = 0  # time.time_ns() when the listing began
 
 
 # Generic storages whose size() and get_modified_time() cost no request.
 CHEAP_METADATA = (InMemoryStorage,)
 
 
-def list_storage(storage):
-    """Return the :class:`Listing` of every file of ``storage``."""
+def list_storage(storage, known=None):
+    """Return the :class:`Listing` of every file of ``storage``.
+
+    ``known`` maps directories of a local storage to a modification time: the
+    files of a directory that still has this time are not read again.
+    """
     if is_s3(storage):
         lister = s3_lister()
         if lister is not None:
             return lister(storage)
+    root = local_root(storage)
+    if root is not None:
+        return list_local(root, known)
+    return list_generic(storage)
+
+
+def local_root(storage):
+    """The directory holding the files of ``storage``, or None."""
     # InMemoryStorage has path() but no directory on disk.
     if is_local(storage) and not isinstance(storage, InMemoryStorage):
-        return list_local(storage.path(""))
-    return list_generic(storage)
+        return storage.path("")
+    return None
 
 
 def is_s3(storage):
@@ -67,19 +85,19 @@ def s3_lister():
     return module.list_s3
 
 
-def list_local(root):
+def list_local(root, known=None):
     """List the directory ``root`` with ``os.scandir``, recording size and mtime."""
     if not os.path.isdir(root):
         raise ListingError(
             _("The photo directory %(root)s does not exist.") % {"root": root}
         )
-    listing = Listing()
+    listing = Listing(started=time.time_ns())
     pending = [""]
     seen = set()
     while pending:
         relative = pending.pop()
         try:
-            scan_local_dir(root, relative, listing, pending, seen)
+            scan_local_dir(root, relative, listing, pending, seen, known or {})
         except OSError as exc:
             if not relative:
                 message = _("Cannot read %(root)s: %(error)s.")
@@ -90,7 +108,7 @@ def list_local(root):
     return listing
 
 
-def scan_local_dir(root, relative, listing, pending, seen):
+def scan_local_dir(root, relative, listing, pending, seen, known):
     """Add the files of one directory to ``listing``; queue its subdirectories."""
     # Through a descriptor, each stat() resolves one name instead of a path.
     fd = os.open(os.path.join(root, relative), os.O_RDONLY | os.O_DIRECTORY)
@@ -99,7 +117,13 @@ def scan_local_dir(root, relative, listing, pending, seen):
         if (identity.st_dev, identity.st_ino) in seen:  # a symlink loop
             return
         seen.add((identity.st_dev, identity.st_ino))
-        listing.files.extend(read_local_dir(fd, relative, pending))
+        if known.get(relative) == identity.st_mtime_ns:
+            # Same entries as last time: only the subdirectories are needed.
+            read_local_subdirs(fd, relative, pending)
+            listing.unchanged.add(relative)
+        else:
+            listing.files.extend(read_local_dir(fd, relative, pending))
+        listing.directories[relative] = identity.st_mtime_ns
     finally:
         os.close(fd)
 
@@ -118,6 +142,12 @@ def read_local_dir(fd, relative, pending):
             elif entry.is_dir():
                 pending.append(prefix + entry.name)
     return files
+
+
+def read_local_subdirs(fd, relative, pending):
+    prefix = f"{relative}/" if relative else ""
+    with os.scandir(fd) as entries:
+        pending.extend(prefix + entry.name for entry in entries if entry.is_dir())
 
 
 def list_generic(storage):

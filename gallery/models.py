@@ -167,3 +167,23 @@ class PhotoAccessPolicy(AccessPolicy):
 
     def __str__(self):
         return _("Access policy for %(photo)s") % {"photo": self.photo}
+
+
+class ScanState(models.Model):
+    """What the last scan saw of a local photo directory.
+
+    A directory whose modification time has not changed since then holds the
+    same entries, so the next scan skips reading its files.
+    """
+
+    storage = models.CharField(max_length=64, unique=True)  # digest of the root
+    fingerprint = models.CharField(max_length=64)  # rules and rows seen with it
+    directories = models.JSONField(default=dict)  # relative path -> st_mtime_ns
+
+    class Meta:
+        default_permissions = ()
+        verbose_name = _("scan state")
+        verbose_name_plural = _("scan states")
+
+    def __str__(self):
+        return self.storage

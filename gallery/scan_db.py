@@ -1,16 +1,19 @@
 """What the scanner reads from and writes to the database."""
 
 import dataclasses
+import hashlib
+import os
 
 from django.conf import settings
 from django.db import OperationalError, connection
-from django.db.models import TextField, Value
+from django.db.models import Count, Max, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .bulk import insert_rows, prepare, update_rows
-from .models import Album, Photo
+from .listing import local_root
+from .models import Album, Photo, ScanState
 from .scan_match import nfc
 
 DELETE_BATCH = 500
@@ -18,6 +21,10 @@ DELETE_BATCH = 500
 
 class ScanBusy(Exception):
     """Another scan holds the lock."""
+
+
+class Forgotten(Exception):
+    """What a scan remembered stopped applying while it listed the storage."""
 
 
 def lock(wait):
@@ -59,21 +66,30 @@ class State:
         return stored.size, self.comparable(stored.modified), stored.etag
 
 
-def read_state(full=True):
-    """Read every album and every photo with one query each."""
+def read_state(full=True, unchanged=()):
+    """Read every album, and the photos of albums not in ``unchanged``.
+
+    ``unchanged`` holds the NFC paths of directories whose files were not
+    listed: their albums stay as they are. Two queries at most.
+    """
     albums = {
         (album.category, nfc(album.dirpath)): album
         for album in Album.objects.order_by()
     }
+    wanted = [a.pk for (_, path), a in albums.items() if path not in unchanged]
     as_text = prepare(Photo._meta.get_field("modified"))
     photos = {}
-    for row in photo_rows(full, as_text):
-        photos.setdefault(row[6], {})[nfc(row[1])] = row
+    if wanted:
+        # A long list of pks costs more than reading every photo.
+        only = wanted if len(wanted) <= 500 < len(albums) else None
+        for row in photo_rows(full, as_text, only):
+            photos.setdefault(row[6], {})[nfc(row[1])] = row
     return State(albums, photos, as_text)
 
 
-def photo_rows(full, as_text):
-    """Rows of PHOTO_COLUMNS; datetimes as stored text when ``as_text``."""
+def photo_rows(full, as_text, albums=None):
+    """Rows of PHOTO_COLUMNS, of ``albums`` (pks) or all; datetimes as stored
+    text when ``as_text``."""
     date, modified = "date", "modified"
     if as_text:  # reading the text skips parsing every datetime
         date, modified = Cast("date", TextField()), Cast("modified", TextField())
@@ -81,6 +97,8 @@ def photo_rows(full, as_text):
         date = Value(None, TextField())
     columns = ("id", "filename", date, "size", modified, "etag", "album_id")
     queryset = Photo.objects.order_by().values_list(*columns)
+    if albums is not None:
+        queryset = queryset.filter(album__in=albums)
     if connection.vendor not in ("sqlite", "postgresql"):
         return queryset.iterator(chunk_size=10_000)
     # These drivers return the values Django would; skip its per-row work.
@@ -131,3 +149,67 @@ def update_albums(plan):
         changed.append(album)
     if changed:
         Album.objects.bulk_update(changed, ["category", "dirpath", "date", "name"])
+
+
+# What a scan remembers of a local storage: see ScanState.
+
+RACY = 2_000_000_000  # ns: a directory changed this close to a listing may change again
+# within the same tick of its clock, so its time is not remembered.
+
+
+@dataclasses.dataclass
+class Memory:
+    """The directory times remembered for a storage, valid for ``fingerprint``."""
+
+    key: str = ""
+    fingerprint: str = ""
+    directories: dict = dataclasses.field(default_factory=dict)
+
+
+def recall(storage, rules):
+    """What the last scan of ``storage`` remembered, if it still applies; or None."""
+    root = local_root(storage)
+    if root is None:
+        return None
+    key = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()
+    memory = Memory(key)
+    saved = ScanState.objects.filter(storage=key).first()
+    if saved is not None and saved.directories:
+        memory.fingerprint = fingerprint(rules)
+        if saved.fingerprint == memory.fingerprint:
+            memory.directories = saved.directories
+    return memory
+
+
+def fingerprint(rules, albums=None):
+    """A digest of the rules and of the rows a scan could find changed by others.
+
+    Deleting albums or photos, or renaming a category, changes it; so does a
+    scan, which then remembers the new one.
+    """
+    if albums is None:
+        albums = Album.objects.order_by().values_list("pk", "category", "dirpath")
+    else:
+        albums = ((album.pk, album.category, album.dirpath) for album in albums)
+    photos = Photo.objects.order_by().aggregate(count=Count("pk"), last=Max("pk"))
+    digest = hashlib.sha256(repr(rules.describe()).encode())
+    digest.update(repr(sorted(albums)).encode())
+    digest.update(repr((photos["count"], photos["last"])).encode())
+    return digest.hexdigest()
+
+
+def remember(memory, rules, directories, *, changed):
+    """Save the directory times of a scan; ``changed``: whether it wrote rows."""
+    if directories == memory.directories and not (changed and directories):
+        return  # nothing new to remember
+    if changed or not memory.fingerprint:
+        memory.fingerprint = fingerprint(rules)
+    state = ScanState(
+        storage=memory.key, fingerprint=memory.fingerprint, directories=directories
+    )
+    ScanState.objects.bulk_create(  # one statement: INSERT ... ON CONFLICT UPDATE
+        [state],
+        update_conflicts=True,
+        unique_fields=["storage"],
+        update_fields=["fingerprint", "directories"],
+    )

@@ -40,6 +40,11 @@ class Rules:
             [re.compile(regex) for regex in ignores],
         )
 
+    def describe(self):
+        """What the rules are made of, to tell whether they changed."""
+        patterns = [(category, p.pattern, p.flags) for category, p in self.patterns]
+        return patterns, [(ignore.pattern, ignore.flags) for ignore in self.ignores]
+
     def match(self, path):
         """Return ``(category, match)``, ``"ignored"``, or ``None`` when unmatched."""
         if self.ignores and any(ignore.match(path) for ignore in self.ignores):

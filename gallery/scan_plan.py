@@ -21,6 +21,8 @@ class Plan:
     photos_redate: list = dataclasses.field(default_factory=list)  # (pk, date)
     photos_refresh: list = dataclasses.field(default_factory=list)  # (pk, ..., etag)
     untouched: list = dataclasses.field(default_factory=list)  # Album
+    unchanged: int = 0  # albums of directories the listing did not read again
+    noisy: set = dataclasses.field(default_factory=set)  # NFC dirs with errors
     errors: list = dataclasses.field(default_factory=list)
     warnings: list = dataclasses.field(default_factory=list)
     refusal: str = ""
@@ -35,14 +37,20 @@ class Plan:
         )
 
 
-def make_plan(found, state, unreadable=(), *, full=False):
-    """Return the :class:`Plan` that turns ``state`` (database) into ``found``."""
+def make_plan(found, state, unreadable=(), *, full=False, unchanged=()):
+    """Return the :class:`Plan` that turns ``state`` (database) into ``found``.
+
+    ``unchanged`` holds the NFC paths of directories whose files were not
+    listed because they have not changed since the last scan.
+    """
     plan = Plan(errors=list(found.errors))
     protected = [nfc(path) for path, _ in unreadable]
     vanished = []
     for key, album in state.albums.items():
         if key in found.albums:
             sync_album(plan, album, found.albums[key], state, full)
+        elif key[1] in unchanged:
+            plan.unchanged += 1
         elif key in found.skipped or is_below(key[1], protected):
             plan.untouched.append(album)
         else:
@@ -114,6 +122,7 @@ def add_photos(plan, album_ref, found_photos):
     for found_photo in found_photos:
         if len(found_photo.filename) > MAX_LENGTH["filename"]:
             path = nfc(found_photo.stored.name)
+            plan.noisy.add(path.rpartition("/")[0])
             plan.errors.append(
                 _("%(path)s: file name too long for the database; skipped")
                 % {"path": path}
@@ -155,12 +164,13 @@ def check_safety(plan, state, found):
     removed = plan.albums_remove
     if not removed:
         return
-    if found.albums and len(removed) * 2 <= len(state.albums):
+    present = found.albums or plan.unchanged
+    if present and len(removed) * 2 <= len(state.albums):
         return
     names = ", ".join(nfc(album.dirpath) for album in removed[:10])
     if len(removed) > 10:
         names += _(" and %(count)d more") % {"count": len(removed) - 10}
-    if found.albums:
+    if present:
         why = _("The photo storage lacks most albums")
     else:
         why = _("The photo storage lists no photos")

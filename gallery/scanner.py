@@ -30,6 +30,7 @@ class Report:
     unreadable: list = dataclasses.field(default_factory=list)
     album_names: dict = dataclasses.field(default_factory=dict)  # pk -> dirpath
     photos_in_removed: int = 0
+    unchanged_directories: int = 0  # not read again: unchanged since the last scan
     fatal: str = ""  # nothing was changed because of this
     applied: bool = False
     dry_run: bool = False
@@ -74,26 +75,24 @@ def scan(storage=None, *, full=False, dry_run=False, force=False, rules=None, **
     """List ``storage`` (the photo storage by default), plan, apply unless ``dry_run``.
 
     The plan is applied in one transaction; it is refused (not applied) when
-    it would remove most albums, unless ``force``. Options: ``trace`` keeps
-    matched and ignored paths, ``lock_wait`` (s) bounds the wait for another
+    it would remove most albums, unless ``force``. On a local storage, the
+    files of directories unchanged since the last scan are not read again,
+    unless ``full``. Options: ``trace`` keeps matched and ignored paths (and
+    reads every directory), ``lock_wait`` (s) bounds the wait for another
     scan, ``progress`` is called with the name of each phase.
     """
     started = time.perf_counter()
-    progress = opts.get("progress") or (lambda phase: None)
     report = Report(dry_run=dry_run)
+    trace = opts.get("trace", False)
     try:
-        progress("list")
-        listing = list_storage(storage or get_storage("photo"))
-        progress("match")
-        report.unreadable = listing.unreadable
-        report.found = match_listing(
-            listing, rules or Rules.from_settings(), opts.get("trace", False)
-        )
-        del listing  # the matched albums hold what is still needed
-        progress("plan")
-        plan_and_apply(
-            report, full, dry_run, force, opts.get("lock_wait", 30), progress
-        )
+        storage = storage or get_storage("photo")
+        rules = rules or Rules.from_settings()
+        memory = scan_db.recall(storage, rules)
+        known = None if memory is None or full or trace else memory.directories
+        try:
+            list_and_apply(report, storage, rules, memory, known, force, full, opts)
+        except scan_db.Forgotten:  # another change came in since recall()
+            list_and_apply(report, storage, rules, memory, None, force, full, opts)
     except (ListingError, scan_db.ScanBusy, ImproperlyConfigured) as exc:
         report.fatal = str(exc)
     except re.error as exc:
@@ -109,21 +108,52 @@ def scan(storage=None, *, full=False, dry_run=False, force=False, rules=None, **
     return report
 
 
-def plan_and_apply(report, full, dry_run, force, lock_wait, progress):
+def list_and_apply(report, storage, rules, memory, known, force, full, opts):
+    """List, match, plan and apply; ``known``: directory times to trust."""
+    progress = opts.get("progress") or (lambda phase: None)
+    progress("list")
+    listing = list_storage(storage, known)
+    progress("match")
+    report.unreadable = listing.unreadable
+    report.found = match_listing(listing, rules, opts.get("trace", False))
+    report.unchanged_directories = len(listing.unchanged)
+    directories, listing.files = listing.directories, []  # the albums hold the rest
+    unchanged = {nfc(path) for path in listing.unchanged}
+    progress("plan")
     with transaction.atomic():
-        if not dry_run:
-            scan_db.lock(lock_wait)
-        state = scan_db.read_state(full)
+        if not report.dry_run:
+            scan_db.lock(opts.get("lock_wait", 30))
+        state = scan_db.read_state(full, unchanged)
+        if unchanged and scan_db.fingerprint(rules, state.albums.values()) != (
+            memory.fingerprint
+        ):
+            raise scan_db.Forgotten
         report.album_names = {a.pk: a.dirpath for a in state.albums.values()}
         report.plan = plan = make_plan(
-            report.found, state, report.unreadable, full=full
+            report.found, state, report.unreadable, full=full, unchanged=unchanged
         )
+        noisy = plan.noisy | found_noise(report.found)
         report.found.forget_photos()  # lowers the peak memory of large scans
         removed = {album.pk for album in plan.albums_remove}
         report.photos_in_removed = sum(len(state.photos.get(pk, ())) for pk in removed)
-        if dry_run or (plan.refusal and not force):
+        if report.dry_run or (plan.refusal and not force):
             return
         progress("apply")
         scan_db.apply(plan)
         report.applied = True
         report.album_names.update((a.pk, a.dirpath) for a in plan.albums_add)
+        if memory is not None:
+            settled = listing.started - scan_db.RACY
+            remembered = {
+                path: time
+                for path, time in directories.items()
+                if time < settled and nfc(path) not in noisy
+            }
+            scan_db.remember(memory, rules, remembered, changed=plan.changes)
+
+
+def found_noise(found):
+    """The NFC paths of directories whose files gave a message: read them again."""
+    noisy = {path.rpartition("/")[0] for path in found.unmatched}
+    noisy.update(path for _, path in found.skipped)
+    return noisy
