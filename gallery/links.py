@@ -56,20 +56,35 @@ class LinkMaker:
             url_parts("gallery:photo-resized", preset=info["hidpi"])
         )
 
+    def thumbnail(self, pk, filename):
+        """The ``<img>`` element of the thumbnail of the photo ``pk``."""
+        # A primary key needs no escaping: the rest of the URLs is escaped once.
+        thumb, hidpi = self.thumb, self.hidpi
+        srcset = f' srcset="{hidpi[2]}{pk}{hidpi[3]} 2x"' if hidpi else ""
+        return (
+            f'<img src="{thumb[2]}{pk}{thumb[3]}"{srcset}{self.size}'
+            f' loading="lazy" alt="{escape(filename)}">'
+        )
+
+    def link(self, pk, content):
+        """``content`` in a link to the page of the photo ``pk``."""
+        return f'<a href="{self.page[2]}{pk}{self.page[3]}">{content}</a>'
+
+    def list_items(self, rows):
+        """``<li>`` elements of thumbnails in links, for rows ``(pk, filename)``."""
+        thumbnail, link = self.thumbnail, self.link
+        items = [f"<li>{link(pk, thumbnail(pk, name))}</li>\n" for pk, name in rows]
+        return SafeString("".join(items))
+
     def __call__(self, photo):
-        # A primary key needs no escaping: escape the rest of the URLs once.
         pk = photo.pk
         page, thumb, hidpi = self.page, self.thumb, self.hidpi
         photo.url = f"{page[0]}{pk}{page[1]}"
         photo.thumb_url = f"{thumb[0]}{pk}{thumb[1]}"
         photo.thumb2x_url = f"{hidpi[0]}{pk}{hidpi[1]}" if hidpi else None
-        srcset = f' srcset="{hidpi[2]}{pk}{hidpi[3]} 2x"' if hidpi else ""
-        img = (
-            f'<img src="{thumb[2]}{pk}{thumb[3]}"{srcset}{self.size}'
-            f' loading="lazy" alt="{escape(photo.filename)}">'
-        )
+        img = self.thumbnail(pk, photo.filename)
         photo.thumbnail = SafeString(img)
-        photo.thumbnail_link = SafeString(f'<a href="{page[2]}{pk}{page[3]}">{img}</a>')
+        photo.thumbnail_link = SafeString(self.link(pk, img))
 
 
 def add_links(photos, preset_name="thumb"):

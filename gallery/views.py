@@ -11,9 +11,10 @@ from django.views.generic import ArchiveIndexView, DetailView, YearArchiveView
 
 from . import access, exports, resizers, serving, unavailable
 from .conf import conf
-from .links import add_album_links, add_links, year_links
+from .links import add_album_links, year_links
 from .models import Album, Photo
 from .ordering import ALBUM_ORDER, PHOTO_ORDER, neighbour, order_by
+from .photolist import PhotoList
 from .presets import preset
 from .previews import attach_previews
 from .search import search_albums
@@ -101,16 +102,9 @@ class AlbumView(GalleryMixin, DetailView):
         return access.visible_albums(self.request.user)
 
     def get_photos(self):
-        album = self.object
-        # Not album.photo_set: setting photo.album through it costs more.
-        photos = Photo.objects.filter(album=album)
-        photos = list(
-            order_by(access.visible_photos(self.request.user, photos), PHOTO_ORDER)
-        )
-        cache_album = Photo.album.field.set_cached_value
-        for photo in photos:
-            cache_album(photo, album)
-        return add_links(photos)
+        photos = Photo.objects.filter(album=self.object)
+        photos = order_by(access.visible_photos(self.request.user, photos), PHOTO_ORDER)
+        return PhotoList(photos, self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
