@@ -81,3 +81,17 @@ def summary(report):
         "text": text,
         "seconds": report.seconds,
     }
+
+
+def unchanged_line(report):
+    """How many directories were not read again, or ``""``."""
+    count = report.unchanged_directories
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)d directory unchanged since the last scan was not read again "
+        "(--full reads it)",
+        "%(count)d directories unchanged since the last scan were not read again "
+        "(--full reads them)",
+        count,
+    ) % {"count": count}

@@ -1,8 +1,10 @@
 """A rescan skips the files of directories unchanged since the last scan."""
 
+import io
 import os
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
@@ -183,3 +185,14 @@ def test_change_while_listing_reads_everything_again(settled, monkeypatch):
     assert [bool(known) for known in calls] == [True, False]
     assert report.counts["photos_added"] == 2
     assert Photo.objects.count() == 7
+
+
+def test_command_says_how_many_directories_were_skipped(settled):
+    out = io.StringIO()
+    call_command("scanphotos", verbosity=2, stdout=out)
+    assert "5 directories unchanged since the last scan were not read" in (
+        out.getvalue()
+    )
+    out = io.StringIO()
+    call_command("scanphotos", "--full", verbosity=2, stdout=out)
+    assert "unchanged" not in out.getvalue()

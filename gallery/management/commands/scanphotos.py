@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from gallery.conf import conf
 from gallery.models import Photo
 from gallery.precompute import precompute
-from gallery.scan_text import album_lines, photo_lines, summary
+from gallery.scan_text import album_lines, photo_lines, summary, unchanged_line
 from gallery.scanner import scan
 
 PHASES = {
@@ -27,7 +27,10 @@ class Command(BaseCommand):
             "--full",
             action="store_true",
             dest="full_sync",
-            help="Also correct the dates of existing photos.",
+            help=(
+                "Read every directory, even those unchanged since the last scan, "
+                "and correct the dates of existing photos."
+            ),
         )
         parser.add_argument(
             "--dry-run",
@@ -134,6 +137,7 @@ class Command(BaseCommand):
             self.lines(album_lines(report))
         if verbosity >= 2:
             self.lines(photo_lines(report))
+            self.lines(line for line in [unchanged_line(report)] if line)
         if verbosity >= 1:
             style = self.style.WARNING
             self.lines((style(w) for w in report.plan.warnings), self.stderr)
