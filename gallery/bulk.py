@@ -70,21 +70,28 @@ def execute(sql, columns, rows):
         cursor.execute(sql, [json.dumps(rows, default=str)])
 
 
-def encode_rows(columns, rows, encoders):
-    """``rows`` with the values of each column encoded by its type's encoder."""
+def encode_rows(columns, rows, encoders, chunk=5_000):
+    """``rows`` with the values of each column encoded by its type's encoder.
+
+    Column by column, each encoder runs one comprehension instead of a call
+    for each value; chunk by chunk, the encoded rows replace the originals in
+    the list (which changes in place) so that both do not stay in memory.
+    """
     encode = [
         next((encoders[kind] for kind in encoders if isinstance(column, kind)), None)
         for column in columns
     ]
     if not any(encode):
         return rows
-    # Column by column: each encoder runs one comprehension, not one call a value.
-    values = zip(*rows, strict=True)
-    encoded = (
-        encoder(column) if encoder else column
-        for encoder, column in zip(encode, values, strict=True)
-    )
-    return list(zip(*encoded, strict=True))
+    rows = rows if isinstance(rows, list) else list(rows)
+    for start in range(0, len(rows), chunk):
+        values = zip(*rows[start : start + chunk], strict=True)
+        encoded = (
+            encoder(column) if encoder else column
+            for encoder, column in zip(encode, values, strict=True)
+        )
+        rows[start : start + chunk] = zip(*encoded, strict=True)
+    return rows
 
 
 def resolve_all(values):

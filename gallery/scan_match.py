@@ -104,6 +104,7 @@ def match_listing(listing, rules, trace=False):
     albums = found.albums
     zone = photo_zone()
     match_path, normalize = rules.match, unicodedata.normalize
+    album = FoundAlbum("", "\0")  # no file is in this one
     for stored in listing.files:
         name = stored.name
         path = normalize("NFC", name)
@@ -124,11 +125,13 @@ def match_listing(listing, rules, trace=False):
             dirpath, filename = normal_dirpath, normal_filename
         else:
             dirpath, _, filename = name.rpartition("/")
-        album = albums.get((category, normal_dirpath))
-        if album is None:
-            album = albums[category, normal_dirpath] = FoundAlbum(category, dirpath)
-            album.first = normal_filename, match
-        elif normal_filename < album.first[0]:
+        # Files come directory by directory: most belong to the previous album.
+        if normal_dirpath != album.dirpath or category != album.category:
+            album = albums.get((category, normal_dirpath))
+            if album is None:
+                album = FoundAlbum(category, dirpath, first=(normal_filename, match))
+                albums[category, normal_dirpath] = album
+        if normal_filename < album.first[0]:
             album.first = normal_filename, match
         album.photos[normal_filename] = FoundPhoto(
             stored, filename, *photo_date(match, zone)

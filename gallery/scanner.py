@@ -4,7 +4,9 @@ Nothing here prints: :func:`scan` returns a :class:`Report` that the
 ``scanphotos`` command and the admin page present.
 """
 
+import contextlib
 import dataclasses
+import gc
 import re
 import time
 
@@ -84,6 +86,30 @@ def scan(storage=None, *, full=False, dry_run=False, force=False, rules=None, **
     started = time.perf_counter()
     report = Report(dry_run=dry_run)
     trace = opts.get("trace", False)
+    with no_cycle_collection():
+        scan_into(report, storage, full, force, rules, trace, opts)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@contextlib.contextmanager
+def no_cycle_collection():
+    """Pause Python's cycle collector, which a large scan keeps busy for nothing.
+
+    A scan creates a few objects per photo and keeps most of them until it
+    ends: each collection would walk all of them again, which costs a tenth of
+    the scan, and frees nothing, as these objects hold no cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def scan_into(report, storage, full, force, rules, trace, opts):
     try:
         storage = storage or get_storage("photo")
         rules = rules or Rules.from_settings()
@@ -104,8 +130,6 @@ def scan(storage=None, *, full=False, dry_run=False, force=False, rules=None, **
         report.fatal = _("The scan failed and changed nothing: %(error)s") % {
             "error": exc
         }
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def list_and_apply(report, storage, rules, memory, known, force, full, opts):
