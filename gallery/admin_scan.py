@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from .models import Photo
-from .scan_text import album_lines, summary
+from .scan_text import album_lines, summary, unchanged_line
 from .scanner import scan
 
 # Long lists are cut on the page; the command prints them in full.
@@ -22,18 +22,22 @@ def scan_photos(request):
     if not request.user.has_perm("gallery.scan"):
         raise Http404  # a refusal never tells what exists
     if request.method == "POST":
-        report = scan(force=request.POST.get("force") == "on")
+        full = request.POST.get("full") == "on"
+        report = scan(full=full, force=request.POST.get("force") == "on")
         send_messages(request, report)
         return redirect("admin:gallery_scan_photos")
-    report = scan(dry_run=True)
+    full = request.GET.get("full") == "1"
+    report = scan(dry_run=True, full=full)
     return TemplateResponse(
-        request, "admin/gallery/scan_photos.html", context(request, report)
+        request, "admin/gallery/scan_photos.html", context(request, report, full)
     )
 
 
-def context(request, report):
+def context(request, report, full=False):
     lines = list(album_lines(report))
     return {
+        "full": full,
+        "unchanged": unchanged_line(report, command=False),
         **admin.site.each_context(request),
         "title": _("Scan photos"),
         "opts": Photo._meta,

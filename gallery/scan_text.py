@@ -83,11 +83,17 @@ def summary(report):
     }
 
 
-def unchanged_line(report):
+def unchanged_line(report, command=True):
     """How many directories were not read again, or ``""``."""
     count = report.unchanged_directories
     if not count:
         return ""
+    if not command:
+        return ngettext(
+            "%(count)d directory unchanged since the last scan was not read again.",
+            "%(count)d directories unchanged since the last scan were not read again.",
+            count,
+        ) % {"count": count}
     return ngettext(
         "%(count)d directory unchanged since the last scan was not read again "
         "(--full reads it)",

@@ -119,3 +119,22 @@ def test_superuser_scans_from_the_admin(browser_page, live_server, photo_tree):
     rows = page.locator("#result_list tbody tr").all_inner_texts()
     assert len(rows) == 2
     assert any("2013/01_19_Snow in Paris" in row for row in rows)
+
+
+def test_full_scan_is_offered_when_directories_were_skipped(scanner_client, photo_tree):
+    photo_tree.album(SNOW, 2).settle()
+    scanner_client.post(URL)
+    path = photo_tree.root / SNOW / "2013-01-19_10-00-01.jpg"
+    path.write_bytes(b"written over in place")  # the directory keeps its time
+    content = scanner_client.get(URL).content.decode()
+    assert "3 directories unchanged since the last scan were not read again." in (
+        content
+    )
+    assert 'href="?full=1"' in content
+    assert "0 refreshed" in content and 'name="full"' not in content
+
+    content = scanner_client.get(URL + "?full=1").content.decode()
+    assert "1 refreshed" in content and "unchanged since" not in content
+    assert '<input type="hidden" name="full" value="on">' in content
+    scanner_client.post(URL, {"full": "on"})
+    assert Photo.objects.get(filename=path.name).size == len(b"written over in place")
