@@ -32,6 +32,11 @@ def make_tree(root, albums, per_album):
         for second in range(per_album):
             hms = f"{second // 3600:02d}-{second // 60 % 60:02d}-{second % 60:02d}"
             (directory / f"{year}-{month:02d}-{day:02d}_{hms}.jpg").write_bytes(b"j")
+    # Date the directories an hour back, as in a collection that is not being
+    # written: the first scan of each side remembers them, whatever the size.
+    an_hour_ago = time.time() - 3600
+    for directory in [root, *root.rglob("*/")]:
+        os.utime(directory, (an_hour_ago, an_hour_ago))
 
 
 # Worker side: runs under the interpreter of one side, never imports tests.
