@@ -153,8 +153,9 @@ def update_albums(plan):
 
 # What a scan remembers of a local storage: see ScanState.
 
-RACY = 2_000_000_000  # ns: a directory changed this close to a listing may change again
-# within the same tick of its clock, so its time is not remembered.
+# A directory changed this close (ns) to a listing may change again within the
+# same tick of its clock: its time is not remembered.
+RACY = 2_000_000_000
 
 
 @dataclasses.dataclass

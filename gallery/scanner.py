@@ -118,6 +118,7 @@ def scan_into(report, storage, full, force, rules, trace, opts):
         try:
             list_and_apply(report, storage, rules, memory, known, force, full, opts)
         except scan_db.Forgotten:  # another change came in since recall()
+            memory.fingerprint = ""  # to be computed again
             list_and_apply(report, storage, rules, memory, None, force, full, opts)
     except (ListingError, scan_db.ScanBusy, ImproperlyConfigured) as exc:
         report.fatal = str(exc)
@@ -169,9 +170,9 @@ def list_and_apply(report, storage, rules, memory, known, force, full, opts):
         if memory is not None:
             settled = listing.started - scan_db.RACY
             remembered = {
-                path: time
-                for path, time in directories.items()
-                if time < settled and nfc(path) not in noisy
+                path: mtime
+                for path, mtime in directories.items()
+                if mtime < settled and nfc(path) not in noisy
             }
             scan_db.remember(memory, rules, remembered, changed=plan.changes)
 
