@@ -160,26 +160,35 @@ RACY = 2_000_000_000
 
 @dataclasses.dataclass
 class Memory:
-    """The directory times remembered for a storage, valid for ``fingerprint``."""
+    """The directory times remembered for a storage, with the fingerprint of
+    the rules and rows they were seen with; ``verified`` once compared with
+    the database under the scan lock."""
 
     key: str = ""
     fingerprint: str = ""
     directories: dict = dataclasses.field(default_factory=dict)
+    verified: bool = False
+
+    def verify(self, rules, albums):
+        """Whether the rules and the rows (``albums`` and the photos) are still
+        those the directories were remembered with."""
+        self.verified = fingerprint(rules, albums) == self.fingerprint
+        return self.verified
 
 
-def recall(storage, rules):
-    """What the last scan of ``storage`` remembered, if it still applies; or None."""
+def recall(storage):
+    """What the last scan of ``storage`` remembered, or None if not local.
+
+    What it remembered applies only if :meth:`Memory.verify` says so.
+    """
     root = local_root(storage)
     if root is None:
         return None
     key = hashlib.sha256(os.path.realpath(root).encode()).hexdigest()
-    memory = Memory(key)
     saved = ScanState.objects.filter(storage=key).first()
-    if saved is not None and saved.directories:
-        memory.fingerprint = fingerprint(rules)
-        if saved.fingerprint == memory.fingerprint:
-            memory.directories = saved.directories
-    return memory
+    if saved is None:
+        return Memory(key)
+    return Memory(key, saved.fingerprint, saved.directories)
 
 
 def fingerprint(rules, albums=None):
@@ -203,7 +212,7 @@ def remember(memory, rules, directories, *, changed):
     """Save the directory times of a scan; ``changed``: whether it wrote rows."""
     if directories == memory.directories and not (changed and directories):
         return  # nothing new to remember
-    if changed or not memory.fingerprint:
+    if changed or not memory.verified:
         memory.fingerprint = fingerprint(rules)
     state = ScanState(
         storage=memory.key, fingerprint=memory.fingerprint, directories=directories

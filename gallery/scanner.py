@@ -113,12 +113,11 @@ def scan_into(report, storage, full, force, rules, trace, opts):
     try:
         storage = storage or get_storage("photo")
         rules = rules or Rules.from_settings()
-        memory = scan_db.recall(storage, rules)
+        memory = scan_db.recall(storage)
         known = None if memory is None or full or trace else memory.directories
         try:
             list_and_apply(report, storage, rules, memory, known, force, full, opts)
-        except scan_db.Forgotten:  # another change came in since recall()
-            memory.fingerprint = ""  # to be computed again
+        except scan_db.Forgotten:  # rows or rules changed since the last scan
             list_and_apply(report, storage, rules, memory, None, force, full, opts)
     except (ListingError, scan_db.ScanBusy, ImproperlyConfigured) as exc:
         report.fatal = str(exc)
@@ -149,10 +148,8 @@ def list_and_apply(report, storage, rules, memory, known, force, full, opts):
         if not report.dry_run:
             scan_db.lock(opts.get("lock_wait", 30))
         state = scan_db.read_state(full, unchanged)
-        if unchanged and scan_db.fingerprint(rules, state.albums.values()) != (
-            memory.fingerprint
-        ):
-            raise scan_db.Forgotten
+        if unchanged and not memory.verify(rules, state.albums.values()):
+            raise scan_db.Forgotten  # read every directory again
         report.album_names = {a.pk: a.dirpath for a in state.albums.values()}
         report.plan = plan = make_plan(
             report.found, state, report.unreadable, full=full, unchanged=unchanged

@@ -63,9 +63,9 @@ def test_rescan_reads_no_file_of_unchanged_directories(settled, monkeypatch):
 def test_rescan_of_unchanged_directories_runs_few_queries(
     settled, django_assert_num_queries
 ):
-    # recall: the saved state, the albums and the photo count; then savepoint,
-    # lock, albums, photo count (to check nobody else changed them), release
-    with django_assert_num_queries(7 + LOCK):
+    # what the last scan remembered, savepoint, lock, albums, photo count (to
+    # check that nobody changed them since), release
+    with django_assert_num_queries(5 + LOCK):
         scan()
 
 
