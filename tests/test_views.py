@@ -75,6 +75,8 @@ class PageTests:
             assert len(preview) == min(len(expected), 5)
             # A random choice, kept in album order.
             assert preview == [pk for pk in expected if pk in preview]
+            assert album.thumbnails == "".join(p.thumbnail for p in album.preview)
+            assert album.thumbnails in response.text
 
     @override_settings(GALLERY_PREVIEW_COUNT=2)
     def test_preview_count_setting(self, visitor):
