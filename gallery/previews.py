@@ -10,6 +10,7 @@ album order. No photo is loaded unless it is shown.
 import random
 
 from django.db.models import Aggregate, Count, F, TextField
+from django.utils.safestring import SafeString
 
 from . import access
 from .links import add_links
@@ -45,7 +46,11 @@ def photo_keys(albums, user):
 
 
 def attach_previews(albums, user, size):
-    """Set ``photos_count`` and ``preview`` (photos in album order) on each album."""
+    """Set ``photos_count``, ``preview`` and ``thumbnails`` on each album.
+
+    ``preview`` holds photos in album order, ``thumbnails`` their ``<img>``
+    elements, joined: printing it is quicker than a loop in a template.
+    """
     by_pk = {}
     for album in albums:
         album.photos_count, album.preview = 0, []
@@ -63,4 +68,6 @@ def attach_previews(albums, user, size):
             Photo.album.field.set_cached_value(photo, album)
             album.preview.append(photo)
     add_links(photo for album in albums for photo in album.preview)
+    for album in albums:
+        album.thumbnails = SafeString("".join(p.thumbnail for p in album.preview))
     return albums

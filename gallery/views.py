@@ -8,12 +8,14 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ArchiveIndexView, DetailView, YearArchiveView
+from django.views.generic.dates import timezone_today
 
 from . import access, exports, resizers, serving, unavailable
 from .conf import conf
 from .links import add_album_links, year_links
 from .models import Album, Photo
 from .ordering import ALBUM_ORDER, PHOTO_ORDER, neighbour, order_by
+from .periods import album_periods
 from .photolist import PhotoList
 from .presets import preset
 from .previews import attach_previews
@@ -55,6 +57,20 @@ class AlbumListMixin(GalleryMixin):
         albums = access.visible_albums(self.request.user, self.show_public)
         return albums.order_by(*self.get_ordering())
 
+    def get_date_list(self, queryset, date_type=None, ordering="ASC"):
+        """The periods that have albums, as ``dates()``; count the albums too."""
+        periods = album_periods(queryset, date_type or self.get_date_list_period())
+        if not periods and not self.get_allow_empty():
+            raise Http404
+        self.album_count = sum(periods.values())
+        return sorted(periods, reverse=ordering == "DESC")
+
+    def get_paginator(self, queryset, *args, **kwargs):
+        paginator = super().get_paginator(queryset, *args, **kwargs)
+        if hasattr(self, "album_count"):
+            paginator.count = self.album_count  # no need to count them again
+        return paginator
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         albums = add_album_links(list(context["object_list"]))
@@ -87,6 +103,16 @@ class GalleryYearView(AlbumListMixin, YearArchiveView):
 
     allow_empty = False
     make_object_list = True
+
+    def get_dated_queryset(self, **lookup):
+        """The albums of the year; :meth:`get_date_list` raises 404 if there are none.
+
+        Django would run a query to check first.
+        """
+        albums = self.get_queryset().filter(**lookup)
+        if not self.get_allow_future():
+            albums = albums.filter(date__lte=timezone_today())
+        return albums
 
 
 class AlbumView(GalleryMixin, DetailView):
