@@ -3,8 +3,9 @@
 Run alone: ``.venv/bin/python tests/benchmarks/bench_scan.py [--quick]``.
 Each side runs in its own worker process with a fresh SQLite file database:
 initial scan (time, SQL queries, peak memory), then a rescan with nothing
-changed, compared with a bare ``os.walk`` of the same tree. The two sides run
-in turn, twice, and the best figure of each side is kept.
+changed, compared with a bare ``os.walk`` of the same tree, a rescan after
+adding a photo, a full rescan, and a second initial scan into emptied tables.
+The two sides run in turn, twice, and the best figure of each side is kept.
 """
 
 import io
@@ -123,6 +124,10 @@ def worker(side, root, database):
     for added in Path(root).glob("*/*/*_23-59-5?.jpg"):  # the next run needs the tree
         added.unlink()
         os.utime(added.parent, (time.time() - 3600,) * 2)  # as make_tree() left it
+    # A few seconds are easily disturbed on a shared machine: a second initial
+    # scan, into emptied tables, gives each side another chance.
+    empty_gallery_tables()
+    initial = min(initial, timed_scan()[0])
     return {
         "photos": photos,
         "initial": initial,
@@ -135,6 +140,18 @@ def worker(side, root, database):
         "full_rescan": full_rescan,
         "one_changed": one_changed,
     }
+
+
+def empty_gallery_tables():
+    """Delete every row the scans wrote, and give the space back, as new."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:  # one check of keys
+        for table in connection.introspection.table_names(cursor):
+            if table.startswith("gallery_"):
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM")
 
 
 def timed_scan_after_adding(root, number):
