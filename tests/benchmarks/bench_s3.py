@@ -16,11 +16,6 @@ import tempfile
 import time
 from pathlib import Path
 
-PATTERN = (
-    r"(?P<a_year>\d{4})/(?P<a_month>\d{2})_(?P<a_day>\d{2})_(?P<a_name>[^/]+)/"
-    r"(?P<p_year>\d{4})-(?P<p_month>\d{2})-(?P<p_day>\d{2})_"
-    r"(?P<p_hour>\d{2})-(?P<p_minute>\d{2})-(?P<p_second>\d{2})\.jpg"
-)
 SIZES = {False: (200, 50), True: (20, 50)}  # quick -> (albums, photos each)
 BUCKET = "photos"
 CREDENTIALS = {"access_key": "bench", "secret_key": "bench", "region_name": "us-east-1"}
@@ -60,31 +55,17 @@ def counting_storage(endpoint):
 
 def setup_django(endpoint, database):
     """Set Django up on ``database``; return the list of S3 requests sent."""
-    import django
-    from django.conf import settings
     from django.core.files.storage import InMemoryStorage
+    from workspace import setup_scan
 
-    settings.configure(
-        INSTALLED_APPS=[
-            "gallery",
-            "django.contrib.auth",
-            "django.contrib.contenttypes",
-        ],
-        DATABASES={
-            "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": database}
-        },
-        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-        USE_TZ=True,
-        TIME_ZONE="UTC",
-        GALLERY_PATTERNS=(("Photos", PATTERN),),
-    )
-    # Both storages read settings: build them once settings are configured.
-    settings.GALLERY_CACHE_STORAGE = InMemoryStorage()
-    settings.GALLERY_PHOTO_STORAGE, sent = counting_storage(endpoint)
-    django.setup()
-    from django.core.management import call_command
+    sent = None
 
-    call_command("migrate", verbosity=0)
+    def storages():
+        nonlocal sent
+        storage, sent = counting_storage(endpoint)
+        return storage, InMemoryStorage()
+
+    setup_scan(database, "UTC", storages)
     return sent
 
 

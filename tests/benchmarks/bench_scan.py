@@ -16,11 +16,6 @@ import tempfile
 import time
 from pathlib import Path
 
-PATTERN = (
-    r"(?P<a_year>\d{4})/(?P<a_month>\d{2})_(?P<a_day>\d{2})_(?P<a_name>[^/]+)/"
-    r"(?P<p_year>\d{4})-(?P<p_month>\d{2})-(?P<p_day>\d{2})_"
-    r"(?P<p_hour>\d{2})-(?P<p_minute>\d{2})-(?P<p_second>\d{2})\.jpg"
-)
 SIZES = {False: (1_000, 100), True: (100, 100)}  # quick -> (albums, photos each)
 
 
@@ -44,30 +39,14 @@ def make_tree(root, albums, per_album):
 
 
 def setup_django(root, database):
-    import django
-    from django.conf import settings
     from django.core.files.storage import FileSystemStorage
+    from workspace import setup_scan
 
-    settings.configure(
-        INSTALLED_APPS=[
-            "gallery",
-            "django.contrib.auth",
-            "django.contrib.contenttypes",
-        ],
-        DATABASES={
-            "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": database}
-        },
-        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-        USE_TZ=True,
-        TIME_ZONE="Europe/Paris",
-        GALLERY_PHOTO_STORAGE=FileSystemStorage(location=root),
-        GALLERY_CACHE_STORAGE=FileSystemStorage(location=database + ".cache"),
-        GALLERY_PATTERNS=(("Photos", PATTERN),),
-    )
-    django.setup()
-    from django.core.management import call_command
+    def storages():
+        cache = FileSystemStorage(location=database + ".cache")
+        return FileSystemStorage(location=root), cache
 
-    call_command("migrate", verbosity=0)
+    setup_scan(database, "Europe/Paris", storages)
 
 
 def timed_scan(**options):
