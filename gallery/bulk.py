@@ -106,21 +106,18 @@ def microseconds(values):
     naive values in the default time zone, so they count from a naive epoch.
     """
     if settings.USE_TZ:
-        if all(value is None or value.tzinfo for value in values):
-            epoch = UTC_EPOCH
-            return [None if v is None else (v - epoch) // MICROSECOND for v in values]
-        default = timezone.get_default_timezone()
-        values = [
-            value if value is None or value.tzinfo else value.replace(tzinfo=default)
-            for value in values
-        ]
-        return microseconds(values)
-    values = [
-        value if value is None or value.tzinfo is None else timezone.make_naive(value)
-        for value in values
-    ]
-    epoch = NAIVE_EPOCH
-    return [None if v is None else (v - epoch) // MICROSECOND for v in values]
+        epoch, zone = UTC_EPOCH, timezone.get_default_timezone()
+
+        def stored(value):  # Django makes naive values aware, with a warning
+            return value if value.tzinfo else value.replace(tzinfo=zone)
+
+    else:
+        epoch = NAIVE_EPOCH
+
+        def stored(value):
+            return value if value.tzinfo is None else timezone.make_naive(value)
+
+    return [None if v is None else (stored(v) - epoch) // MICROSECOND for v in values]
 
 
 def prepare(column):
