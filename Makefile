@@ -37,7 +37,7 @@ docs: $(STAMP)
 # Refresh the screenshots of the documentation (docs/_static/screenshots/).
 screenshots: $(STAMP)
 	GALLERY_UPDATE_SCREENSHOTS=1 $(PY) -m pytest -p no:cacheprovider \
-		tests/test_pages_browser.py -k "walks or in_the_browser" tests/test_example.py
+		tests/pages/test_browser.py -k "walks or in_the_browser" tests/test_example.py
 
 style: $(STAMP)
 	$(PY) -m ruff check .

@@ -10,18 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ArchiveIndexView, DetailView, YearArchiveView
 from django.views.generic.dates import timezone_today
 
-from . import access, exports, resizers, serving, unavailable
+from . import access, resizers
 from .conf import conf
-from .links import add_album_links, year_links
+from .files import exports, serving, unavailable
+from .files.unavailable import when_storage_fails
 from .models import Album, Photo
-from .ordering import ALBUM_ORDER, PHOTO_ORDER, neighbour, order_by
-from .periods import album_periods
-from .photolist import PhotoList
-from .presets import preset
-from .previews import attach_previews
-from .search import search_albums
+from .pages.links import add_album_links, year_links
+from .pages.ordering import ALBUM_ORDER, PHOTO_ORDER, neighbour, order_by
+from .pages.periods import album_periods
+from .pages.photolist import PhotoList
+from .pages.presets import preset
+from .pages.previews import attach_previews
+from .pages.search import search_albums
 from .storages import get_storage
-from .unavailable import when_storage_fails
 
 UNAVAILABLE_MAX_AGE = 3600
 

@@ -42,7 +42,7 @@ def hold(seconds):
 def scan_lock(seconds):
     from django.db import transaction
 
-    from gallery import scan_db
+    from gallery.scanning import state as scan_db
 
     with transaction.atomic():
         scan_db.lock(wait=60)
@@ -50,7 +50,7 @@ def scan_lock(seconds):
 
 
 def resize_lock(seconds):
-    from gallery import locks
+    from gallery.files import locks
 
     with locks.lock("photo 1, version 1"):
         hold(seconds)

@@ -200,8 +200,8 @@ def test_manage_py_check_reports_every_id():
     """``django-admin check`` on misconfigured sites lists every id."""
     output = ""
     for settings_module in [
-        "tests.settings_misconfigured",
-        "tests.settings_unconfigured",
+        "tests.settings.misconfigured",
+        "tests.settings.unconfigured",
     ]:
         result = manage_py_check(settings_module)
         assert result.returncode == 1, result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.s3 import ACCESS_KEY, SECRET_KEY
-from tests.test_listing_s3 import closed_port
+from tests.scanning.test_listing_s3 import closed_port
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "example"

@@ -225,7 +225,7 @@ class PostgresSite(GallerySite):
         return super().django(code)
 
     def use_postgres(self):
-        self.env["DJANGO_SETTINGS_MODULE"] = "tests.fault_settings"
+        self.env["DJANGO_SETTINGS_MODULE"] = "tests.settings.fault"
         self.env["GALLERY_FAULT_DB_NAME"] = self.database
 
 

@@ -55,7 +55,7 @@ def photo_bytes(number, index):
 def load_site(tmp_path_factory):
     require(importlib.util.find_spec("gunicorn"), "gunicorn is not installed")
     site = GallerySite(tmp_path_factory.mktemp("load"))
-    site.env["DJANGO_SETTINGS_MODULE"] = "tests.load_settings"
+    site.env["DJANGO_SETTINGS_MODULE"] = "tests.settings.load"
     digests = {}
     for number in range(ALBUMS):
         for index in range(PHOTOS):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 import gallery
-from gallery import admin_visibility
+from gallery.admin import visibility as admin_visibility
 from tests.builders import make_album, make_album_policy, make_group, make_user
 from tests.components import require_binary
 

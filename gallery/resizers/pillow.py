@@ -12,8 +12,8 @@ import math
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from .. import cachefiles, locks
 from ..conf import conf
+from ..files import cachefiles, locks
 from ..storages import get_storage, is_local
 from . import CachedFile, CacheUnavailable, ImageUnavailable, OriginalMissing
 

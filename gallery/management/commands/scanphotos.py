@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gallery.conf import conf
+from gallery.files.precompute import precompute
 from gallery.models import Photo
-from gallery.precompute import precompute
-from gallery.scan_text import album_lines, photo_lines, summary, unchanged_line
-from gallery.scanner import scan
+from gallery.scanning.report import album_lines, photo_lines, summary, unchanged_line
+from gallery.scanning.scanner import scan
 
 PHASES = {
     "list": gettext_lazy("Listing the photo storage"),

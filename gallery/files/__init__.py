@@ -1,0 +1,10 @@
+"""Files: what leaves the storages after an access check.
+
+* :mod:`.serving` answers with a sendfile header, a stream or a signed URL;
+* :mod:`.http` holds the HTTP helpers (ranges, ``Content-Disposition``);
+* :mod:`.cachefiles` names the files of the cache storage;
+* :mod:`.locks` keeps two workers from building the same file at once;
+* :mod:`.exports` streams zip archives of albums;
+* :mod:`.precompute` builds resized images ahead of requests;
+* :mod:`.unavailable` answers when a storage fails.
+"""

@@ -1,0 +1,108 @@
+"""Build resized versions ahead of visits, on every core.
+
+Each original is decoded once for all the presets it still lacks, under the
+same lock as the resizer, so a visitor asking for the same photo meanwhile
+waits for it instead of decoding it too.
+"""
+
+import dataclasses
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+from ..resizers import ImageUnavailable, OriginalMissing, get_preset
+from ..resizers.pillow import build
+from ..storages import get_storage
+from . import cachefiles, locks
+
+
+@dataclasses.dataclass
+class Report:
+    """What :func:`precompute` did: counts of files and photos."""
+
+    created: int = 0  # resized files written
+    existing: int = 0  # resized files already in the cache
+    broken: list = dataclasses.field(default_factory=list)  # image names
+    failed: list = dataclasses.field(default_factory=list)  # (image name, error)
+
+
+def precompute(photos, presets, jobs=None):
+    """Create the missing resized versions of ``photos`` for ``presets``."""
+    sizes = [lookup(preset) for preset in presets]
+    if hasattr(photos, "select_related"):
+        photos = photos.select_related("album")  # workers make no query
+    report = Report()
+    tasks = []
+    for photo in photos:
+        targets = missing_targets(photo, sizes)
+        report.existing += len(sizes) - len(targets)
+        if targets:
+            tasks.append((photo, targets))
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(tasks) <= 1:
+        results = map(run, tasks)
+        collect(report, tasks, results)
+    else:
+        # Forked workers inherit the configured Django; they use no database.
+        context = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(
+            jobs, mp_context=context, initializer=fresh_connections
+        )
+        with pool:
+            collect(report, tasks, pool.map(run, tasks, chunksize=4))
+    return report
+
+
+def fresh_connections():
+    """Make a forked worker open its own connections to S3 storages.
+
+    django-storages' ``S3Storage`` keeps a boto3 connection per thread; one
+    inherited from the parent would share its sockets with other workers.
+    """
+    for kind in ("photo", "cache"):
+        storage = get_storage(kind)
+        if hasattr(storage, "_connections"):
+            storage._connections = threading.local()
+            storage._bucket = None
+
+
+def lookup(preset):
+    size = get_preset(preset)
+    if size is None:
+        raise ValueError(f"unknown preset: {preset!r}")
+    return size
+
+
+def missing_targets(photo, sizes):
+    cache = get_storage("cache")
+    targets = [(cachefiles.resized_name(photo, *size), *size) for size in sizes]
+    return [target for target in targets if not cache.exists(target[0])]
+
+
+def run(task):
+    """Build the ``targets`` of one photo; return ``(status, detail)``."""
+    photo, targets = task
+    try:
+        with locks.lock(cachefiles.photo_key(photo)):
+            cache = get_storage("cache")
+            targets = [target for target in targets if not cache.exists(target[0])]
+            if targets:
+                build(photo, targets)
+        return "created", len(targets)
+    except OriginalMissing as exc:
+        return "failed", str(exc)
+    except ImageUnavailable as exc:
+        return "broken", str(exc)
+    except Exception as exc:
+        return "failed", f"{type(exc).__name__}: {exc}"
+
+
+def collect(report, tasks, results):
+    for (photo, _), (status, detail) in zip(tasks, results, strict=True):
+        if status == "created":
+            report.created += detail
+        elif status == "broken":
+            report.broken.append(photo.image_name)
+        else:
+            report.failed.append((photo.image_name, detail))

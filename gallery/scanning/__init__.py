@@ -1,0 +1,17 @@
+"""Scanning: turn the paths of the photo storage into albums and photos.
+
+A scan runs in phases, one module each:
+
+* :mod:`.listing` (and :mod:`.listing_s3`) lists the storage;
+* :mod:`.matching` matches each path against ``GALLERY_PATTERNS``;
+* :mod:`.planning` diffs what was found against the database;
+* :mod:`.bulk` and :mod:`.state` apply the plan in one transaction and
+  remember what was scanned;
+* :mod:`.report` words the outcome for the command and the admin.
+
+:func:`scan` is the one entry point; it prints nothing and returns a report.
+"""
+
+from .scanner import Report, scan
+
+__all__ = ["Report", "scan"]

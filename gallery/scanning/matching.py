@@ -1,0 +1,204 @@
+"""Match listed paths against ``GALLERY_PATTERNS`` and group them into albums."""
+
+import dataclasses
+import datetime
+import functools
+import re
+import unicodedata
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..conf import conf
+
+PHOTO_GROUPS = tuple(
+    f"p_{part}" for part in ("year", "month", "day", "hour", "minute", "second")
+)
+MAX_LENGTH = {"category": 100, "dirpath": 255, "name": 255, "filename": 255}
+
+
+def nfc(text):
+    """Normalise ``text`` for matching and display, never for storage."""
+    return unicodedata.normalize("NFC", text)
+
+
+@dataclasses.dataclass
+class Rules:
+    """Compiled patterns and ignores."""
+
+    patterns: list  # (category, compiled regex)
+    ignores: list  # compiled regexes
+
+    @classmethod
+    def from_settings(cls, patterns=None, ignores=None):
+        """Compile ``patterns`` and ``ignores``, by default from the settings."""
+        patterns = conf.PATTERNS if patterns is None else patterns
+        ignores = conf.IGNORES if ignores is None else ignores
+        return cls(
+            [(category, re.compile(regex)) for category, regex in patterns],
+            [re.compile(regex) for regex in ignores],
+        )
+
+    def describe(self):
+        """What the rules are made of, to tell whether they changed."""
+        patterns = [(category, p.pattern, p.flags) for category, p in self.patterns]
+        return patterns, [(ignore.pattern, ignore.flags) for ignore in self.ignores]
+
+    def match(self, path):
+        """Return ``(category, match)``, ``"ignored"``, or ``None`` when unmatched."""
+        if self.ignores and any(ignore.match(path) for ignore in self.ignores):
+            return "ignored"
+        for category, pattern in self.patterns:
+            found = pattern.match(path)
+            if found:
+                return category, found
+        return None
+
+
+@dataclasses.dataclass(slots=True)
+class FoundPhoto:
+    stored: object  # StoredFile
+    filename: str  # as listed
+    date: datetime.datetime | None  # from the p_* captures
+    warning: str = ""  # why the captures give no date
+
+
+@dataclasses.dataclass
+class FoundAlbum:
+    """An album as the listing shows it, with its photos keyed by NFC file name."""
+
+    category: str
+    dirpath: str  # as listed
+    pk: int | None = None  # once created
+    photos: dict = dataclasses.field(default_factory=dict)
+    date: datetime.date | None = None
+    name: str = ""
+    first: tuple = ("", None)  # (NFC file name, match) of the first photo by name
+
+    @property
+    def key(self):
+        return self.category, nfc(self.dirpath)
+
+
+@dataclasses.dataclass
+class Found:
+    """What the listing holds, once matched."""
+
+    albums: dict = dataclasses.field(default_factory=dict)  # key -> FoundAlbum
+    unmatched: list = dataclasses.field(default_factory=list)
+    ignored: list = dataclasses.field(default_factory=list)
+    matched: list = dataclasses.field(default_factory=list)  # only when traced
+    errors: list = dataclasses.field(default_factory=list)
+    skipped: set = dataclasses.field(default_factory=set)  # keys left untouched
+
+    def forget_photos(self):
+        """Drop the per-photo data once planned: the plan holds what it needs."""
+        for album in self.albums.values():
+            album.photos = {}
+
+
+def match_listing(listing, rules, trace=False):
+    """Group the matched files of ``listing`` into albums; collect the rest."""
+    found = Found()
+    albums = found.albums
+    zone = photo_zone()
+    match_path, normalize = rules.match, unicodedata.normalize
+    album = FoundAlbum("", "\0")  # no file is in this one
+    for stored in listing.files:
+        name = stored.name
+        path = normalize("NFC", name)
+        result = match_path(path)
+        if result is None:
+            found.unmatched.append(path)
+            continue
+        if result == "ignored":
+            if trace:
+                found.ignored.append(path)
+            continue
+        category, match = result
+        if trace:
+            found.matched.append(path)
+        # NFC works per "/"-separated part: the split of both forms agrees.
+        normal_dirpath, _, normal_filename = path.rpartition("/")
+        if path == name:
+            dirpath, filename = normal_dirpath, normal_filename
+        else:
+            dirpath, _, filename = name.rpartition("/")
+        # Files come directory by directory: most belong to the previous album.
+        if normal_dirpath != album.dirpath or category != album.category:
+            album = albums.get((category, normal_dirpath))
+            if album is None:
+                album = FoundAlbum(category, dirpath, first=(normal_filename, match))
+                albums[category, normal_dirpath] = album
+        if normal_filename < album.first[0]:
+            album.first = normal_filename, match
+        album.photos[normal_filename] = FoundPhoto(
+            stored, filename, *photo_date(match, zone)
+        )
+    for key, album in list(albums.items()):
+        error = describe_album(album)
+        if error:
+            found.errors.append(f"{nfc(album.dirpath)}: {error}")
+            found.skipped.add(key)
+            del albums[key]
+    return found
+
+
+def describe_album(album):
+    """Set the album's date and name from its first photo; return an error or ``""``."""
+    captures = album.first[1].groupdict()
+    album.first = ("", None)  # the match holds its path: let it go
+    try:
+        parts = [int(captures[f"a_{part}"]) for part in ("year", "month", "day")]
+        album.date = datetime.date(*parts)
+    except (KeyError, TypeError):
+        return _("no album date in the name (a_year, a_month, a_day); album skipped")
+    except ValueError as exc:
+        return _("invalid album date (%(error)s); album skipped") % {"error": exc}
+    names = (value for key, value in sorted(captures.items()) if key[:6] == "a_name")
+    album.name = nfc(" ".join(value for value in names if value)).replace("/", " > ")
+    too_long = [
+        field
+        for field, value in (
+            ("category", album.category),
+            ("dirpath", album.dirpath),
+            ("name", album.name),
+        )
+        if len(value) > MAX_LENGTH[field]
+    ]
+    if too_long:
+        return _("%(fields)s too long for the database; album skipped") % {
+            "fields": ", ".join(too_long)
+        }
+    return ""
+
+
+def photo_zone():
+    """The zone photo dates are made aware in, or None without ``USE_TZ``."""
+    return timezone.get_default_timezone() if settings.USE_TZ else None
+
+
+NO_DATE = (None, "")
+
+
+def photo_date(match, zone):
+    """Return ``(date or None, warning or "")`` from the captures of ``match``."""
+    if not has_photo_date(match.re):
+        return NO_DATE
+    parts = match.group(*PHOTO_GROUPS)
+    if None in parts:
+        return NO_DATE
+    try:
+        # Made aware without make_aware()'s checks: zoneinfo needs no localize().
+        return datetime.datetime(*map(int, parts), tzinfo=zone), ""
+    except ValueError as exc:
+        return None, _("%(path)s: invalid photo time (%(error)s)") % {
+            "path": match.string,
+            "error": exc,
+        }
+
+
+@functools.cache
+def has_photo_date(pattern):
+    return all(group in pattern.groupindex for group in PHOTO_GROUPS)

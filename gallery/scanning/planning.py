@@ -1,0 +1,185 @@
+"""Compare what the storage holds with what the database holds: the plan."""
+
+import dataclasses
+
+from django.utils.translation import gettext as _
+
+from .matching import MAX_LENGTH, nfc
+
+
+@dataclasses.dataclass
+class Plan:
+    """The changes a scan makes; rows hold Python values ready to be written."""
+
+    albums_add: list = dataclasses.field(default_factory=list)  # FoundAlbum
+    albums_remove: list = dataclasses.field(default_factory=list)  # Album
+    albums_move: list = dataclasses.field(default_factory=list)  # (Album, FoundAlbum)
+    albums_rename: list = dataclasses.field(default_factory=list)  # (Album, dirpath)
+    # (album pk or FoundAlbum, filename, date, size, modified, etag)
+    photos_add: list = dataclasses.field(default_factory=list)
+    photos_remove: list = dataclasses.field(default_factory=list)  # (pk, album, name)
+    photos_redate: list = dataclasses.field(default_factory=list)  # (pk, date)
+    photos_refresh: list = dataclasses.field(default_factory=list)  # (pk, ..., etag)
+    untouched: list = dataclasses.field(default_factory=list)  # Album
+    unchanged: int = 0  # albums of directories the listing did not read again
+    noisy: set = dataclasses.field(default_factory=set)  # NFC dirs with errors
+    errors: list = dataclasses.field(default_factory=list)
+    warnings: list = dataclasses.field(default_factory=list)
+    refusal: str = ""
+
+    @property
+    def changes(self):
+        """Whether applying the plan would change anything."""
+        return any(
+            (self.albums_add, self.albums_remove, self.albums_move)
+            + (self.albums_rename, self.photos_add, self.photos_remove)
+            + (self.photos_redate, self.photos_refresh)
+        )
+
+
+def make_plan(found, state, unreadable=(), *, full=False, unchanged=()):
+    """Return the :class:`Plan` that turns ``state`` (database) into ``found``.
+
+    ``unchanged`` holds the NFC paths of directories whose files were not
+    listed because they have not changed since the last scan.
+    """
+    plan = Plan(errors=list(found.errors))
+    protected = [nfc(path) for path, _ in unreadable]
+    vanished = []
+    for key, album in state.albums.items():
+        if key in found.albums:
+            sync_album(plan, album, found.albums[key], state, full)
+        elif key[1] in unchanged:
+            plan.unchanged += 1
+        elif key in found.skipped or is_below(key[1], protected):
+            plan.untouched.append(album)
+        else:
+            vanished.append(album)
+    new = [album for key, album in found.albums.items() if key not in state.albums]
+    # Rows sorted as the indexes sort them are inserted much faster.
+    new.sort(key=lambda album: (nfc(album.dirpath), album.category))
+    moves = find_moves(vanished, new, state)
+    for album, found_album in moves:
+        plan.albums_move.append((album, found_album))
+        sync_album(plan, album, found_album, state, full, moved=True)
+    moved = {id(found_album) for _, found_album in moves}
+    moved_pks = {album.pk for album, _ in moves}
+    plan.albums_remove = [album for album in vanished if album.pk not in moved_pks]
+    for found_album in new:
+        if id(found_album) not in moved:
+            plan.albums_add.append(found_album)
+            add_photos(plan, found_album, sorted_photos(found_album))
+    plan.albums_remove.sort(key=lambda album: (album.dirpath, album.category))
+    check_safety(plan, state, found)
+    return plan
+
+
+def is_below(dirpath, protected):
+    return any(
+        not top or dirpath == top or dirpath.startswith(f"{top}/") for top in protected
+    )
+
+
+def sync_album(plan, album, found_album, state, full, moved=False):
+    """Plan the photo changes of an album present on both sides."""
+    if not moved and album.dirpath != found_album.dirpath:
+        plan.albums_rename.append((album, found_album.dirpath))  # normalisation
+    stored = state.photos.pop(album.pk, {})
+    added = []
+    for key, found_photo in sorted(found_album.photos.items()):
+        row = stored.pop(key, None)
+        if row is None:
+            added.append(found_photo)
+        else:
+            sync_photo(plan, row, found_photo, state, full)
+    add_photos(plan, album.pk, added)
+    plan.photos_remove.extend((row[0], album, row[1]) for row in stored.values())
+
+
+def sync_photo(plan, row, found_photo, state, full):
+    """Plan the update of one photo present on both sides."""
+    pk, filename, date, size, modified, etag, _album = row
+    stored = found_photo.stored
+    listed = (stored.size, stored.modified, stored.etag)
+    has_version = listed != (None, None, "")
+    if filename != found_photo.filename or (
+        has_version and state.version(stored) != (size, modified, etag)
+    ):
+        plan.photos_refresh.append((pk, found_photo.filename, *listed))
+    if full:
+        if found_photo.warning:
+            plan.warnings.append(found_photo.warning)
+        if state.comparable(found_photo.date) != date:
+            plan.photos_redate.append((pk, found_photo.date))
+
+
+def sorted_photos(found_album):
+    return [found_album.photos[key] for key in sorted(found_album.photos)]
+
+
+def add_photos(plan, album_ref, found_photos):
+    rows = plan.photos_add
+    for found_photo in found_photos:
+        if len(found_photo.filename) > MAX_LENGTH["filename"]:
+            path = nfc(found_photo.stored.name)
+            plan.noisy.add(path.rpartition("/")[0])
+            plan.errors.append(
+                _("%(path)s: file name too long for the database; skipped")
+                % {"path": path}
+            )
+            continue
+        if found_photo.warning:
+            plan.warnings.append(found_photo.warning)
+        stored = found_photo.stored
+        rows.append(
+            (album_ref, found_photo.filename, found_photo.date)
+            + (stored.size, stored.modified, stored.etag)
+        )
+
+
+def find_moves(vanished, new, state):
+    """Pair vanished albums with new albums holding the same files (names, sizes)."""
+    by_names = {}
+    for found_album in new:
+        by_names.setdefault(frozenset(found_album.photos), []).append(found_album)
+    moves = []
+    for album in vanished:
+        photos = state.photos.get(album.pk)
+        candidates = by_names.get(frozenset(photos or ()), [])
+        if photos and len(candidates) == 1 and same_sizes(photos, candidates[0]):
+            moves.append((album, candidates.pop()))
+    return moves
+
+
+def same_sizes(photos, found_album):
+    for key, row in photos.items():
+        size = found_album.photos[key].stored.size
+        if None not in (size, row[3]) and size != row[3]:
+            return False
+    return True
+
+
+def check_safety(plan, state, found):
+    """Refuse to remove every album, or more than half of them, without force."""
+    removed = plan.albums_remove
+    if not removed:
+        return
+    present = found.albums or plan.unchanged
+    if present and len(removed) * 2 <= len(state.albums):
+        return
+    names = ", ".join(nfc(album.dirpath) for album in removed[:10])
+    if len(removed) > 10:
+        names += _(" and %(count)d more") % {"count": len(removed) - 10}
+    if present:
+        why = _("The photo storage lacks most albums")
+    else:
+        why = _("The photo storage lists no photos")
+    plan.refusal = _(
+        "%(why)s: this scan would remove %(removed)d of %(total)d albums "
+        "(%(names)s). Scan again with force to do it."
+    ) % {
+        "why": why,
+        "removed": len(removed),
+        "total": len(state.albums),
+        "names": names,
+    }

@@ -1,0 +1,91 @@
+"""Rows written in one statement read back as the ORM would have written them."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+from gallery.models import Photo
+from gallery.scanning.bulk import insert_rows, update_rows
+from tests.builders import make_album, make_photo
+
+pytestmark = pytest.mark.django_db
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+UTC = datetime.UTC
+
+DATES = [
+    None,
+    datetime.datetime(2013, 1, 19, 19, 12, 43, tzinfo=PARIS),
+    datetime.datetime(2013, 3, 31, 3, 30, tzinfo=PARIS),  # just after the DST jump
+    datetime.datetime(2013, 10, 27, 2, 30, fold=1, tzinfo=PARIS),  # the repeated hour
+    datetime.datetime(2017, 7, 14, 2, 40, 0, 123456, tzinfo=UTC),
+    datetime.datetime(2017, 7, 14, 2, 40, 0, 1, tzinfo=UTC),
+    datetime.datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),  # before 1970
+    datetime.datetime(1901, 5, 1, 12, 0, tzinfo=PARIS),
+    datetime.datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+    datetime.datetime(1, 1, 2, tzinfo=UTC),
+]
+
+
+def raw_dates():
+    """The date and modified columns as the database holds them, by file name."""
+    table = Photo._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT filename, date, modified FROM {table}")
+        return {name: (date, modified) for name, date, modified in cursor.fetchall()}
+
+
+def written_by_orm_and_in_bulk(dates):
+    album = make_album()
+    for number, date in enumerate(dates):
+        make_photo(album, f"orm{number}.jpg", date=date, modified=date)
+    rows = [
+        (album, f"bulk{number}.jpg", date, None, date, "")
+        for number, date in enumerate(dates)
+    ]
+    insert_rows(Photo, ("album", "filename", "date", "size", "modified", "etag"), rows)
+    stored = raw_dates()
+    return [
+        (stored[f"orm{number}.jpg"], stored[f"bulk{number}.jpg"])
+        for number in range(len(dates))
+    ]
+
+
+def test_insert_stores_datetimes_as_the_orm_does():
+    for orm, bulk in written_by_orm_and_in_bulk(DATES):
+        assert bulk == orm
+
+
+@override_settings(USE_TZ=False, TIME_ZONE="Europe/Paris")
+def test_insert_stores_naive_datetimes_as_the_orm_does():
+    naive = [None if date is None else date.replace(tzinfo=None) for date in DATES]
+    for orm, bulk in written_by_orm_and_in_bulk(naive[:-1]):
+        assert bulk == orm
+
+
+def test_update_stores_datetimes_as_the_orm_does():
+    album = make_album()
+    photos = [make_photo(album, f"p{number}.jpg") for number in range(len(DATES))]
+    update_rows(
+        Photo,
+        ("date",),
+        [(photo.pk, date) for photo, date in zip(photos, DATES, strict=True)],
+    )
+    stored = [Photo.objects.get(pk=photo.pk).date for photo in photos]
+    # As instants: an ambiguous time (fold=1) never equals another zone's time.
+    assert [date and date.timestamp() for date in stored] == [
+        date and date.timestamp() for date in DATES
+    ]
+
+
+def test_insert_resolves_objects_created_in_the_same_transaction():
+    album = make_album()
+    rows = [(album, "a.jpg", ""), (album.pk, "b.jpg", "")]
+    insert_rows(Photo, ("album", "filename", "etag"), rows)
+    assert sorted(album.photo_set.values_list("filename", flat=True)) == [
+        "a.jpg",
+        "b.jpg",
+    ]
