@@ -16,6 +16,12 @@ setup(
     extras_require={
         "s3": ["django-storages[s3]>=1.14", "boto3"],
         "thumbor": ["libthumbor>=2"],
+        # Django 6 has django.tasks; 5.2 needs the backport. Workers: the database.
+        "tasks": [
+            'django-tasks>=0.12; python_version < "3.12"',
+            "django-tasks-db>=0.13",
+        ],
+        "redis": ["redis>=5"],
     },
     classifiers=[
         "Development Status :: 4 - Beta",

@@ -1,5 +1,6 @@
 """System checks for misconfigured settings; docs/checks.rst explains each id."""
 
+import importlib
 import re
 
 from django.conf import settings
@@ -266,3 +267,41 @@ def check_lock_cache(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def check_task_backend(app_configs=None, **kwargs):
+    """Report a GALLERY_TASK_BACKEND that names no backend of the tasks framework."""
+    alias = conf.TASK_BACKEND
+    if not alias:
+        return []
+    if not tasks_framework():
+        return [
+            error(
+                "E012",
+                "GALLERY_TASK_BACKEND is set but Django's tasks framework is missing.",
+                "On Django 5.2, install myks-gallery[tasks] (the django-tasks "
+                "backport), or remove the setting to scan in the request.",
+            )
+        ]
+    if alias not in getattr(settings, "TASKS", {}):
+        return [
+            error(
+                "E013",
+                f"GALLERY_TASK_BACKEND {alias!r} is not an alias of TASKS.",
+                "Name a backend of TASKS whose workers run the gallery's tasks, "
+                "or remove the setting to scan in the request.",
+            )
+        ]
+    return []
+
+
+def tasks_framework():
+    """Whether Django's tasks framework (or its backport) can be imported."""
+    for module in ("django.tasks", "django_tasks"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            continue
+        return True
+    return False

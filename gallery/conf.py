@@ -24,6 +24,7 @@ DEFAULTS = {
     "SIGNED_URL_EXPIRY": 300,  # seconds
     "MAX_PIXELS": 100_000_000,  # larger originals are not resized
     "LOCK_CACHE": None,  # alias of a shared cache for locks across servers
+    "TASK_BACKEND": None,  # alias of TASKS that runs scans in the background
 }
 
 

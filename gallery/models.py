@@ -3,6 +3,7 @@ import os
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -187,3 +188,71 @@ class ScanState(models.Model):
 
     def __str__(self):
         return self.storage
+
+
+class ScanRun(models.Model):
+    """One scan that was started: by whom, how it went, what it changed.
+
+    The admin shows these as the scan history; a scan running as a background
+    task writes its phase and progress here for the admin page to poll.
+    """
+
+    class Origin(models.TextChoices):
+        ADMIN = "admin", _("admin")
+        COMMAND = "command", _("command")
+        SCHEDULE = "schedule", _("schedule")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    origin = models.CharField(_("started from"), max_length=10, choices=Origin)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("started by"),
+    )
+    full = models.BooleanField(_("full scan"), default=False)
+    force = models.BooleanField(_("forced"), default=False)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State, default=State.QUEUED
+    )
+    phase = models.CharField(_("phase"), max_length=10, blank=True)
+    done = models.PositiveBigIntegerField(_("done"), default=0)
+    total = models.PositiveBigIntegerField(_("total"), null=True, blank=True)
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    phase_started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    counts = models.JSONField(_("changes"), default=dict, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        ordering = ("-queued_at", "-pk")
+        default_permissions = ()
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+
+    def __str__(self):
+        return _("Scan %(pk)s") % {"pk": self.pk}
+
+    @property
+    def active(self):
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def seconds(self):
+        """How long it ran, or has been running; ``None`` before it starts."""
+        if self.started_at is None:
+            return None
+        end = self.finished_at or timezone.now()
+        return (end - self.started_at).total_seconds()

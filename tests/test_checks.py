@@ -3,6 +3,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 from django.core import checks
 from django.test import SimpleTestCase, override_settings
@@ -176,9 +177,30 @@ class ChecksTests(SimpleTestCase):
     def test_shared_lock_cache(self):
         self.assertEqual(self.gallery_messages(), [])
 
+    @override_settings(GALLERY_TASK_BACKEND="gallery", TASKS={})
+    def test_e012_tasks_framework_missing(self):
+        import sys
 
+        # Neither Django 6's django.tasks nor the backport can be imported.
+        missing = {"django.tasks": None, "django_tasks": None}
+        with mock.patch.dict(sys.modules, missing):
+            self.assertReports("gallery.E012")
+
+    @override_settings(GALLERY_TASK_BACKEND="gallery", TASKS={})
+    def test_e013_task_backend_not_in_tasks(self):
+        self.assertReports("gallery.E013")
+
+    @override_settings(
+        GALLERY_TASK_BACKEND="gallery",
+        TASKS={"gallery": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}},
+    )
+    def test_task_backend(self):
+        self.assertEqual(self.gallery_messages(), [])
+
+
+# E012 needs the tasks framework uninstalled: only its own test above shows it.
 ALL_IDS = [
-    *(f"gallery.E{number:03d}" for number in range(1, 12)),
+    *(f"gallery.E{number:03d}" for number in (*range(1, 12), 13)),
     *(f"gallery.W{number:03d}" for number in range(1, 4)),
 ]
 

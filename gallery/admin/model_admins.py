@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ..conf import conf
-from ..models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy
+from ..models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy, ScanRun
 from .actions import AccessPolicyActions
-from .scan import scan_photos
+from .scan import cancel_scan, scan_photos, scan_status
 from .visibility import explain_album, explain_photo, names
 
 
@@ -132,10 +133,17 @@ class PhotoAdmin(GalleryAdmin):
     preview_preset = "thumb"
 
     def get_urls(self):
-        scan = path(
-            "scan/", self.admin_site.admin_view(scan_photos), name="gallery_scan_photos"
-        )
-        return [scan, *super().get_urls()]
+        view = self.admin_site.admin_view
+        scan = [
+            path("scan/", view(scan_photos), name="gallery_scan_photos"),
+            path(
+                "scan/<int:pk>/status/", view(scan_status), name="gallery_scan_status"
+            ),
+            path(
+                "scan/<int:pk>/cancel/", view(cancel_scan), name="gallery_scan_cancel"
+            ),
+        ]
+        return [*scan, *super().get_urls()]
 
     def get_queryset(self, request):
         return (
@@ -177,3 +185,89 @@ class PhotoAdmin(GalleryAdmin):
             size[0],
             size[1],
         )
+
+
+@admin.register(ScanRun)
+class ScanRunAdmin(admin.ModelAdmin):
+    """The scan history: read only, for those who may scan."""
+
+    list_display = [
+        "queued_at",
+        "origin",
+        "user",
+        "state",
+        "duration",
+        "added",
+        "moved",
+        "removed",
+        "error_count",
+    ]
+    list_filter = ["state", "origin"]
+    list_select_related = ["user"]
+    show_full_result_count = False
+    fields = [
+        "origin",
+        "user",
+        "full",
+        "force",
+        "state",
+        "queued_at",
+        "started_at",
+        "finished_at",
+        "duration",
+        "summary",
+        "counts",
+        "errors",
+        "task_id",
+    ]
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("gallery.scan")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("gallery.scan")
+
+    def has_module_permission(self, request):
+        return request.user.has_perm("gallery.scan")
+
+    @admin.display(description=_("duration"))
+    def duration(self, obj):
+        seconds = obj.seconds
+        return "-" if seconds is None else f"{seconds:.1f} s"
+
+    @admin.display(description=_("added"))
+    def added(self, obj):
+        counts = obj.counts
+        return changes(counts.get("albums_added"), counts.get("photos_added"))
+
+    @admin.display(description=_("moved"))
+    def moved(self, obj):
+        return changes(obj.counts.get("albums_moved"), None)
+
+    @admin.display(description=_("removed"))
+    def removed(self, obj):
+        counts = obj.counts
+        return changes(counts.get("albums_removed"), counts.get("photos_removed"))
+
+    @admin.display(description=_("errors"))
+    def error_count(self, obj):
+        return len(obj.errors)
+
+
+def changes(albums, photos):
+    """Counts of albums and photos for a column of the history, or "-"."""
+    if albums is None:
+        return "-"
+    text = ngettext("%(count)d album", "%(count)d albums", albums) % {"count": albums}
+    if photos is not None:
+        text += ", " + ngettext("%(count)d photo", "%(count)d photos", photos) % {
+            "count": photos
+        }
+    return text

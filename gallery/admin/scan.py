@@ -1,47 +1,116 @@
-"""The "Scan photos" page of the admin: show the plan, then apply it."""
+"""The "Scan photos" page of the admin: show the plan, then apply it.
+
+With ``GALLERY_TASK_BACKEND``, the scan runs as a background task: the page
+shows its progress, polled from :func:`scan_status`, and offers to cancel
+it. Without it, the scan runs in the request, as it always did.
+"""
 
 from django.contrib import admin, messages
-from django.http import Http404
-from django.shortcuts import redirect
+from django.db import OperationalError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ..models import Photo
+from ..conf import conf
+from ..models import Photo, ScanRun
+from ..scanning import runs
 from ..scanning.report import album_lines, summary, unchanged_line
 from ..scanning.scanner import scan
 
 # Long lists are cut on the page; the command prints them in full.
 SHOWN = 100
+RECENT = 5  # runs listed on the page; the history has them all
+
+
+def require_scan_permission(request):
+    if not request.user.has_perm("gallery.scan"):
+        raise Http404  # a refusal never tells what exists
 
 
 @require_http_methods(["GET", "POST"])
 def scan_photos(request):
     """GET: show what a scan would change. POST: scan, then report in messages."""
-    if not request.user.has_perm("gallery.scan"):
-        raise Http404  # a refusal never tells what exists
+    require_scan_permission(request)
     if request.method == "POST":
-        full = request.POST.get("full") == "on"
-        report = scan(full=full, force=request.POST.get("force") == "on")
-        send_messages(request, report)
-        return redirect("admin:gallery_scan_photos")
+        return start_scan(request)
+    runs.settle_stale()
     full = request.GET.get("full") == "1"
-    report = scan(dry_run=True, full=full)
+    # In the background, planning waits until asked: it costs a whole listing.
+    plan = not conf.TASK_BACKEND or request.GET.get("plan") == "1" or full
+    report = scan(dry_run=True, full=full) if plan else None
     return TemplateResponse(
         request, "admin/gallery/scan_photos.html", context(request, report, full)
     )
 
 
+def start_scan(request):
+    """Run a scan in the request, or queue it as a task."""
+    run = runs.start(
+        ScanRun.Origin.ADMIN,
+        request.user,
+        full=request.POST.get("full") == "on",
+        force=request.POST.get("force") == "on",
+    )
+    if conf.TASK_BACKEND:
+        from ..tasks import enqueue, scan_photos
+
+        run.task_id = str(enqueue(scan_photos, run.pk).id)
+        run.save(update_fields=["task_id"])
+        messages.info(request, _("The scan is queued; its progress shows below."))
+    else:
+        report = runs.execute(run)
+        send_messages(request, report)
+    return redirect("admin:gallery_scan_photos")
+
+
+@require_GET
+def scan_status(request, pk):
+    """The state and progress of a run, as JSON for the scan page's script."""
+    require_scan_permission(request)
+    runs.settle_stale()
+    return JsonResponse(runs.status(get_object_or_404(ScanRun, pk=pk)))
+
+
+@require_POST
+def cancel_scan(request, pk):
+    """Ask a queued or running scan to stop; it then changes nothing."""
+    require_scan_permission(request)
+    run = get_object_or_404(ScanRun, pk=pk)
+    try:
+        stopping = runs.cancel(run)
+    except OperationalError:  # SQLite, while the scan writes
+        stopping = False
+    if stopping:
+        messages.warning(request, _("The scan is being cancelled."))
+    else:
+        messages.error(request, _("This scan can no longer be cancelled."))
+    return redirect("admin:gallery_scan_photos")
+
+
 def context(request, report, full=False):
-    lines = list(album_lines(report))
-    return {
-        "full": full,
-        "unchanged": unchanged_line(report, command=False),
+    recent = list(ScanRun.objects.select_related("user")[:RECENT])
+    page = {
         **admin.site.each_context(request),
         "title": _("Scan photos"),
         "opts": Photo._meta,
+        "full": full,
         "report": report,
+        "background": bool(conf.TASK_BACKEND),
+        "active": [(run, runs.status(run)) for run in recent if run.active],
+        "recent": recent,
+    }
+    if report is not None:
+        page.update(plan_context(report))
+    return page
+
+
+def plan_context(report):
+    lines = list(album_lines(report))
+    return {
+        "unchanged": unchanged_line(report, command=False),
         "summary": summary(report),
         "album_lines": lines[:SHOWN],
         "more_albums": max(len(lines) - SHOWN, 0),

@@ -46,20 +46,22 @@ class Listing:
 CHEAP_METADATA = (InMemoryStorage,)
 
 
-def list_storage(storage, known=None):
+def list_storage(storage, known=None, progress=None):
     """Return the :class:`Listing` of every file of ``storage``.
 
     ``known`` maps directories of a local storage to a modification time: the
     files of a directory that still has this time are not read again.
+    ``progress("list", files so far, None)`` is called as the listing grows.
     """
+    progress = progress or (lambda phase, done, total: None)
     if is_s3(storage):
         lister = s3_lister()
         if lister is not None:
-            return lister(storage)
+            return lister(storage, progress)
     root = local_root(storage)
     if root is not None:
-        return list_local(root, known)
-    return list_generic(storage)
+        return list_local(root, known, progress)
+    return list_generic(storage, progress)
 
 
 def local_root(storage):
@@ -85,7 +87,7 @@ def s3_lister():
     return module.list_s3
 
 
-def list_local(root, known=None):
+def list_local(root, known=None, progress=None):
     """List the directory ``root`` with ``os.scandir``, recording size and mtime."""
     if not os.path.isdir(root):
         raise ListingError(
@@ -96,6 +98,8 @@ def list_local(root, known=None):
     seen = set()
     while pending:
         relative = pending.pop()
+        if progress:
+            progress("list", len(listing.files), None)
         try:
             scan_local_dir(root, relative, listing, pending, seen, known or {})
         except OSError as exc:
@@ -150,13 +154,15 @@ def read_local_subdirs(fd, relative, pending):
         pending.extend(prefix + entry.name for entry in entries if entry.is_dir())
 
 
-def list_generic(storage):
+def list_generic(storage, progress=None):
     """List any storage with ``listdir``; size and mtime only where they are cheap."""
     listing = Listing()
     cheap = isinstance(storage, CHEAP_METADATA)
     pending = [""]
     while pending:
         relative = pending.pop()
+        if progress:
+            progress("list", len(listing.files), None)
         try:
             directories, files = storage.listdir(relative)
         except Exception as exc:  # any backend error: network, permissions, ...

@@ -10,13 +10,18 @@ from .listing import Listing, ListingError, StoredFile
 PAGE_SIZE = 1000  # the most S3 returns in one ListObjectsV2 response
 
 
-def list_s3(storage):
-    """Return the ``Listing`` of ``storage`` in one pass over its bucket."""
+def list_s3(storage, progress=None):
+    """Return the ``Listing`` of ``storage`` in one pass over its bucket.
+
+    ``progress("list", keys so far, None)`` is called after each page.
+    """
     prefix = storage_prefix(storage)
     listing = Listing()
     try:
         for page in pages(storage, prefix):
             listing.files.extend(stored_files(page, prefix))
+            if progress:
+                progress("list", len(listing.files), None)
     except (BotoCoreError, ClientError) as exc:
         # A partial listing would look like deleted photos: all or nothing.
         raise ListingError(describe(storage, exc)) from exc

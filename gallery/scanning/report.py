@@ -1,7 +1,8 @@
 """Words for a scan report, shared by the command and the admin page."""
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from .matching import nfc
 
@@ -101,3 +102,35 @@ def unchanged_line(report, command=True):
         "(--full reads them)",
         count,
     ) % {"count": count}
+
+
+PHASES = {
+    "list": gettext_lazy("Listing the photo storage"),
+    "match": gettext_lazy("Matching paths"),
+    "plan": gettext_lazy("Comparing with the database"),
+    "apply": gettext_lazy("Writing to the database"),
+}
+
+
+def progress_line(phase, done, total, elapsed, remaining=None):
+    """One line on a running scan: phase, items done, time spent and left."""
+    parts = [str(PHASES.get(phase, phase or _("Starting")))]
+    if total:
+        parts.append(
+            _("%(done)s of %(total)s")
+            % {"done": intcomma(done), "total": intcomma(total)}
+        )
+    elif done:
+        parts.append(
+            ngettext("%(count)s file", "%(count)s files", done)
+            % {"count": intcomma(done)}
+        )
+    times = _("%(elapsed)d s elapsed") % {"elapsed": elapsed}
+    if remaining is not None:
+        times += ", " + _("about %(remaining)d s left") % {"remaining": remaining}
+    return _("%(what)s (%(times)s)") % {"what": ", ".join(parts), "times": times}
+
+
+def intcomma(number):
+    """``number`` with its thousands grouped as in the active language."""
+    return number_format(number, force_grouping=True)

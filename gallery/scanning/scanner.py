@@ -81,7 +81,9 @@ def scan(storage=None, *, full=False, dry_run=False, force=False, rules=None, **
     files of directories unchanged since the last scan are not read again,
     unless ``full``. Options: ``trace`` keeps matched and ignored paths (and
     reads every directory), ``lock_wait`` (s) bounds the wait for another
-    scan, ``progress`` is called with the name of each phase.
+    scan, ``progress`` is called as ``progress(phase, done, total)`` as the
+    scan moves (``total`` is None when unknown); it may raise to stop the
+    scan, which then changes nothing.
     """
     started = time.perf_counter()
     report = Report(dry_run=dry_run)
@@ -134,16 +136,16 @@ def scan_into(report, storage, full, force, rules, trace, opts):
 
 def list_and_apply(report, storage, rules, memory, known, force, full, opts):
     """List, match, plan and apply; ``known``: directory times to trust."""
-    progress = opts.get("progress") or (lambda phase: None)
-    progress("list")
-    listing = list_storage(storage, known)
-    progress("match")
+    progress = opts.get("progress") or no_progress
+    progress("list", 0, None)
+    listing = list_storage(storage, known, progress)
+    progress("match", 0, len(listing.files))
     report.unreadable = listing.unreadable
     report.found = match_listing(listing, rules, opts.get("trace", False))
     report.unchanged_directories = len(listing.unchanged)
     directories, listing.files = listing.directories, []  # the albums hold the rest
     unchanged = {nfc(path) for path in listing.unchanged}
-    progress("plan")
+    progress("plan", 0, None)
     with transaction.atomic():
         if not report.dry_run:
             scan_db.lock(opts.get("lock_wait", 30))
@@ -160,8 +162,9 @@ def list_and_apply(report, storage, rules, memory, known, force, full, opts):
         report.photos_in_removed = sum(len(state.photos.get(pk, ())) for pk in removed)
         if report.dry_run or (plan.refusal and not force):
             return
-        progress("apply")
+        progress("apply", 0, None)
         scan_db.apply(plan)
+        progress("apply", 1, 1)
         report.applied = True
         report.album_names.update((a.pk, a.dirpath) for a in plan.albums_add)
         if memory is not None:
@@ -172,6 +175,10 @@ def list_and_apply(report, storage, rules, memory, known, force, full, opts):
                 if mtime < settled and nfc(path) not in noisy
             }
             scan_db.remember(memory, rules, remembered, changed=plan.changes)
+
+
+def no_progress(phase, done, total):
+    """The progress callback of a scan nobody follows."""
 
 
 def found_noise(found):

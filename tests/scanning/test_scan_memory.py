@@ -174,11 +174,11 @@ def test_change_while_listing_reads_everything_again(settled, monkeypatch):
     original = listing.list_local
     calls = []
 
-    def list_local(root, known=None):
+    def list_local(root, known=None, progress=None):
         calls.append(known)
         if len(calls) == 1:
             Photo.objects.filter(album__dirpath=RAIN).delete()
-        return original(root, known)
+        return original(root, known, progress)
 
     monkeypatch.setattr(listing, "list_local", list_local)
     report = scan()

@@ -45,11 +45,14 @@ def scan():
 
 
 def writes(queries):
-    """Statements that change rows (the scan lock's no-op UPDATE on SQLite is not)."""
+    """Statements that change albums or photos (the scan lock's no-op UPDATE on
+    SQLite does not, nor does recording the run in the scan history)."""
     return [
         query["sql"]
         for query in queries
-        if WRITE.match(query["sql"]) and "WHERE 0 = 1" not in query["sql"]
+        if WRITE.match(query["sql"])
+        and "WHERE 0 = 1" not in query["sql"]
+        and "gallery_scanrun" not in query["sql"]
     ]
 
 

@@ -2,20 +2,19 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from gallery.conf import conf
 from gallery.files.precompute import precompute
-from gallery.models import Photo
-from gallery.scanning.report import album_lines, photo_lines, summary, unchanged_line
+from gallery.models import Photo, ScanRun
+from gallery.scanning import runs
+from gallery.scanning.report import (
+    PHASES,
+    album_lines,
+    photo_lines,
+    summary,
+    unchanged_line,
+)
 from gallery.scanning.scanner import scan
-
-PHASES = {
-    "list": gettext_lazy("Listing the photo storage"),
-    "match": gettext_lazy("Matching paths"),
-    "plan": gettext_lazy("Comparing with the database"),
-    "apply": gettext_lazy("Writing to the database"),
-}
 
 
 class Command(BaseCommand):
@@ -50,6 +49,11 @@ class Command(BaseCommand):
             help="Then create the missing resized images for these presets.",
         )
         parser.add_argument(
+            "--scheduled",
+            action="store_true",
+            help="Record the run in the scan history as started by a schedule.",
+        )
+        parser.add_argument(
             "--jobs",
             type=int,
             default=None,
@@ -66,13 +70,12 @@ class Command(BaseCommand):
                 message % {"unknown": ", ".join(unknown), "known": known}
             )
         self.started = time.perf_counter()
-        report = scan(
-            full=full_sync,
-            dry_run=dry_run,
-            force=force,
-            trace=verbosity >= 3,
-            progress=self.progress if self.show_progress() else None,
-        )
+        follow = self.progress if self.show_progress() else None
+        trace = verbosity >= 3
+        if dry_run:  # changes nothing: not recorded
+            report = scan(full=full_sync, dry_run=True, trace=trace, progress=follow)
+        else:
+            report = self.recorded_scan(options, full_sync, force, trace, follow)
         self.clear_progress()
         self.print_report(report, verbosity)
         if report.fatal:
@@ -82,6 +85,18 @@ class Command(BaseCommand):
         if options["resize"] and not dry_run:
             self.resize(options["resize"], options["jobs"], verbosity)
         return None
+
+    def recorded_scan(self, options, full, force, trace, follow):
+        """Scan, recorded in the scan history; a cancelled run stops the command."""
+        origin = (
+            ScanRun.Origin.SCHEDULE if options["scheduled"] else ScanRun.Origin.COMMAND
+        )
+        run = runs.start(origin, full=full, force=force)
+        report = runs.execute(run, beat=True, follow=follow, trace=trace)
+        if report is None:
+            self.clear_progress()
+            raise CommandError(_("The scan was cancelled; nothing changed."))
+        return report
 
     def resize(self, presets, jobs, verbosity):
         """Create the missing resized images of every photo for ``presets``."""
@@ -113,7 +128,7 @@ class Command(BaseCommand):
     def show_progress(self):
         return self.verbosity >= 1 and getattr(self.stdout, "isatty", bool)()
 
-    def progress(self, phase):
+    def progress(self, phase, done, total):
         """Show the current phase of a long scan on one terminal line."""
         elapsed = time.perf_counter() - self.started
         if elapsed >= self.progress_after:
