@@ -25,6 +25,7 @@ DEFAULTS = {
     "MAX_PIXELS": 100_000_000,  # larger originals are not resized
     "LOCK_CACHE": None,  # alias of a shared cache for locks across servers
     "TASK_BACKEND": None,  # alias of TASKS that runs scans in the background
+    "TASK_STALE_AFTER": 60,  # seconds without a heartbeat: the worker died
 }
 
 

@@ -6,7 +6,8 @@ it did. Progress is written at most every :data:`FLUSH` seconds. In a task,
 a thread of its own writes it, on its own database connection, so the admin
 sees it move while the scan holds its transaction open; that thread also
 keeps :attr:`ScanRun.heartbeat` fresh, so a worker that died leaves a run
-that :func:`settle_stale` marks as failed. Cancelling sets a flag that the
+that :func:`settle_stale` marks as failed after ``GALLERY_TASK_STALE_AFTER``
+seconds. Cancelling sets a flag that the
 scan reads as it moves and stops at, changing nothing.
 """
 
@@ -18,12 +19,12 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..conf import conf
 from ..models import ScanRun
 from .report import progress_line, summary
 from .scanner import scan
 
 FLUSH = 0.5  # seconds between two writes of the progress, or reads of the flag
-STALE_AFTER = 60  # seconds without a heartbeat after which a run is dead
 KEPT_ERRORS = 100  # errors recorded per run; the command prints them all
 
 
@@ -122,7 +123,7 @@ def cancel(run):
 def settle_stale(now=None):
     """Mark as failed the runs whose worker stopped sending heartbeats."""
     now = now or timezone.now()
-    limit = now - datetime.timedelta(seconds=STALE_AFTER)
+    limit = now - datetime.timedelta(seconds=conf.TASK_STALE_AFTER)
     ScanRun.objects.filter(state=ScanRun.State.RUNNING, heartbeat__lt=limit).update(
         state=ScanRun.State.FAILED,
         finished_at=now,

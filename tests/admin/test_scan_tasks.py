@@ -99,10 +99,8 @@ def test_status_of_a_running_scan(scanner):
     assert status["text"].startswith("Matching paths, 10 of 40 (")
 
 
-def test_status_of_a_dead_worker_settles_as_failed(scanner, monkeypatch):
-    from gallery.scanning import runs
-
-    monkeypatch.setattr(runs, "STALE_AFTER", 0)
+def test_status_of_a_dead_worker_settles_as_failed(scanner, settings):
+    settings.GALLERY_TASK_STALE_AFTER = 0
     then = timezone.now()
     run = ScanRun.objects.create(
         origin="admin", state="running", started_at=then, heartbeat=then

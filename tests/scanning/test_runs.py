@@ -139,9 +139,10 @@ def test_progress_is_written_as_the_scan_moves(photo_tree):
     assert list(dict.fromkeys(phases)) == ["list", "match", "plan", "apply"]
 
 
-def test_stale_runs_are_settled_as_failed():
+def test_stale_runs_are_settled_as_failed(settings):
+    settings.GALLERY_TASK_STALE_AFTER = 30
     now = timezone.now()
-    old = now - datetime.timedelta(seconds=runs.STALE_AFTER + 1)
+    old = now - datetime.timedelta(seconds=31)
     dead = ScanRun.objects.create(origin="admin", state="running", heartbeat=old)
     alive = ScanRun.objects.create(origin="admin", state="running", heartbeat=now)
 
