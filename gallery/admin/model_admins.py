@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from ..conf import conf
 from ..models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy, ScanRun
 from .actions import AccessPolicyActions
+from .patterns import test_patterns
 from .scan import cancel_scan, scan_photos, scan_status
 from .visibility import explain_album, explain_photo, names
 
@@ -142,6 +143,7 @@ class PhotoAdmin(GalleryAdmin):
             path(
                 "scan/<int:pk>/cancel/", view(cancel_scan), name="gallery_scan_cancel"
             ),
+            path("scan/patterns/", view(test_patterns), name="gallery_test_patterns"),
         ]
         return [*scan, *super().get_urls()]
 

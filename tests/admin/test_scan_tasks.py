@@ -169,3 +169,41 @@ def test_recent_runs_on_the_scan_page(scanner, photo_tree):
     assert "Recent scans" in content
     assert "Done: 1 albums added" in content
     assert reverse("admin:gallery_scanrun_changelist") in content
+
+
+def test_pattern_tester_on_the_scan_page(scanner, photo_tree):
+    content = scanner.get(URL).content.decode()
+
+    assert reverse("admin:gallery_test_patterns") in content
+    assert 'name="paths"' in content
+
+
+def test_pattern_tester_explains_pasted_paths(scanner, photo_tree):
+    paths = "2013/01_19_Snow in Paris/2013-01-19_10-00-00.jpg\n\n2013/x.jpg\n"
+
+    response = scanner.get(reverse("admin:gallery_test_patterns"), {"paths": paths})
+
+    content = response.content.decode()
+    assert response.context["paths"] == paths.replace("\n\n", "\n").strip()
+    assert [item.outcome for item in response.context["explanations"]] == [
+        "matched",
+        "unmatched",
+    ]
+    assert "Snow in Paris" in content
+    assert "the capture a_month fails on “x.jpg”" in content
+
+
+def test_pattern_tester_samples_the_storage(scanner, photo_tree):
+    photo_tree.album(SNOW, 4)
+
+    response = scanner.get(reverse("admin:gallery_test_patterns"), {"sample": "1"})
+
+    explanations = response.context["explanations"]
+    assert len(explanations) == 2  # a few per directory
+    assert {item.album_name for item in explanations} == {"Snow in Paris"}
+
+
+def test_pattern_tester_needs_the_scan_permission(client):
+    client.force_login(make_user(is_staff=True, perms=["gallery.view"]))
+
+    assert client.get(reverse("admin:gallery_test_patterns")).status_code == 404

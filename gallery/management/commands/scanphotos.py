@@ -7,6 +7,7 @@ from gallery.conf import conf
 from gallery.files.precompute import precompute
 from gallery.models import Photo, ScanRun
 from gallery.scanning import runs
+from gallery.scanning.explain import describe, explain, sample_paths
 from gallery.scanning.report import (
     PHASES,
     album_lines,
@@ -15,6 +16,7 @@ from gallery.scanning.report import (
     unchanged_line,
 )
 from gallery.scanning.scanner import scan
+from gallery.storages import get_storage
 
 
 class Command(BaseCommand):
@@ -49,6 +51,15 @@ class Command(BaseCommand):
             help="Then create the missing resized images for these presets.",
         )
         parser.add_argument(
+            "--explain",
+            nargs="*",
+            metavar="PATH",
+            help=(
+                "Scan nothing; tell what the patterns make of each PATH (by "
+                "default, of a sample of the photo storage)."
+            ),
+        )
+        parser.add_argument(
             "--scheduled",
             action="store_true",
             help="Record the run in the scan history as started by a schedule.",
@@ -62,6 +73,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, full_sync, dry_run, force, verbosity, **options):
         self.verbosity = verbosity
+        if options["explain"] is not None:
+            return self.explain(options["explain"])
         unknown = [p for p in options["resize"] if p not in conf.RESIZE_PRESETS]
         if unknown:
             known = ", ".join(sorted(conf.RESIZE_PRESETS)) or _("none")
@@ -85,6 +98,12 @@ class Command(BaseCommand):
         if options["resize"] and not dry_run:
             self.resize(options["resize"], options["jobs"], verbosity)
         return None
+
+    def explain(self, paths):
+        """Print what the patterns make of ``paths``, or of a sample."""
+        paths = paths or sample_paths(get_storage("photo"))
+        for path in paths:
+            self.lines(describe(explain(path)))
 
     def recorded_scan(self, options, full, force, trace, follow):
         """Scan, recorded in the scan history; a cancelled run stops the command."""
