@@ -32,6 +32,7 @@ pytest_plugins = [
     "tests.fixtures.pages",
     "tests.fixtures.photo_tree",
     "tests.fixtures.servers",
+    "tests.fixtures.redis",
     "tests.fixtures.s3",
     "tests.fixtures.thumbor",
 ]

@@ -1,11 +1,13 @@
 """Take a gallery lock in a process of its own, as another app server would.
 
-    python -m tests.lock_worker scan|resize|resize-local DATABASE_NAME HOLD_SECONDS
+    python -m tests.lock_worker KIND DATABASE_NAME HOLD_SECONDS
 
-prints ``acquired <time>`` and ``released <time>`` (``time.time()``), holding
-the lock for HOLD_SECONDS in between. It uses the test settings, on the
+KIND is scan, resize, resize-local or resize-redis. It prints ``acquired
+<time>`` and ``released <time>`` (``time.time()``), holding the lock for
+HOLD_SECONDS in between. It uses the test settings, on the
 database named DATABASE_NAME (the test database of the calling test).
-"resize" shares locks through the database cache; "resize-local" uses the
+"resize" shares locks through the database cache, "resize-redis" through
+the Redis server at ``GALLERY_TEST_REDIS_URL``; "resize-local" uses the
 default, a file lock on the local disk.
 """
 
@@ -22,13 +24,22 @@ LOCK_CACHES = {
 }
 
 
+def lock_caches():
+    """The caches of a worker: with Redis when the test started a server."""
+    redis = os.environ.get("GALLERY_TEST_REDIS_URL")
+    if not redis:
+        return LOCK_CACHES
+    backend = "django.core.cache.backends.redis.RedisCache"
+    return {**LOCK_CACHES, "redis": {"BACKEND": backend, "LOCATION": redis}}
+
+
 def setup(database, lock_cache):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     import django
     from django.conf import settings
 
     settings.DATABASES["default"]["NAME"] = database
-    settings.CACHES = LOCK_CACHES
+    settings.CACHES = lock_caches()
     settings.GALLERY_LOCK_CACHE = lock_cache
     django.setup()
 
@@ -57,7 +68,8 @@ def resize_lock(seconds):
 
 
 def main(kind, database, seconds):
-    setup(database, None if kind == "resize-local" else "gallery-locks")
+    caches = {"resize-local": None, "resize-redis": "redis"}
+    setup(database, caches.get(kind, "gallery-locks"))
     lock = scan_lock if kind == "scan" else resize_lock
     lock(float(seconds))
 
