@@ -1,6 +1,9 @@
-"""An in-memory storage double that records what the code reads and writes."""
+"""Storage doubles: one that records what the code reads and writes, one slow."""
 
-from django.core.files.storage import InMemoryStorage
+import os
+import time
+
+from django.core.files.storage import FileSystemStorage, InMemoryStorage
 
 
 class RecordingStorage(InMemoryStorage):
@@ -44,3 +47,33 @@ def photo_storage():
 
 def cache_storage():
     return RecordingStorage(location="cache", base_url="/cache/")
+
+
+class SlowStorage(FileSystemStorage):
+    """A directory listed like a remote storage: with a pause per directory.
+
+    It has no local path, so the scanner lists it with ``listdir``.
+    """
+
+    def __init__(self, location, pause):
+        super().__init__(location=location)
+        self.pause = pause
+
+    def path(self, name):
+        raise NotImplementedError("a remote-like storage")
+
+    def listdir(self, path):
+        time.sleep(self.pause)  # the round trip of a remote storage
+        directories, files = [], []
+        with os.scandir(os.path.join(self.location, path)) as entries:
+            for entry in entries:
+                (directories if entry.is_dir() else files).append(entry.name)
+        return directories, files
+
+
+def slow_photo_storage():
+    """The photo storage of a test site set up with a slow listing."""
+    from django.conf import settings
+
+    photos = os.path.join(settings.SERVER_DIR, "photos")
+    return SlowStorage(photos, float(os.environ["GALLERY_SERVER_SLOW_LISTING"]))

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sessions",
     "django.contrib.staticfiles",
+    "django_tasks_db",  # the database task backend, for tests with workers
 ]
 
 MIDDLEWARE = [

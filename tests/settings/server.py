@@ -2,6 +2,9 @@
 
 Everything lives under ``GALLERY_SERVER_DIR``: the SQLite database, the photos
 and the cache. ``GALLERY_SERVER_SENDFILE=0`` makes the app stream files itself.
+``GALLERY_SERVER_TASKS=1`` sends scans to the database task backend, whose
+workers ``tests/task_worker.py`` runs; ``GALLERY_SERVER_SLOW_LISTING`` (s) makes
+the photo storage a remote-like one that pauses on every directory.
 """
 
 import os
@@ -30,3 +33,12 @@ if os.environ.get("GALLERY_SERVER_SENDFILE", "1") == "1":
     GALLERY_SENDFILE_HEADER = "X-Accel-Redirect"
     GALLERY_SENDFILE_ROOT = SERVER_DIR
     GALLERY_SENDFILE_PREFIX = "/protected/"
+
+if os.environ.get("GALLERY_SERVER_TASKS") == "1":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    GALLERY_TASK_BACKEND = "default"
+    GALLERY_TASK_STALE_AFTER = float(os.environ.get("GALLERY_SERVER_STALE", "60"))
+
+if os.environ.get("GALLERY_SERVER_SLOW_LISTING"):
+    GALLERY_PHOTO_DIR = None
+    GALLERY_PHOTO_STORAGE = "tests.storages.slow_photo_storage"
