@@ -9,8 +9,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from ..models import Photo
+from ..scanning import scan
 from ..scanning.report import album_lines, summary, unchanged_line
-from ..scanning.scanner import scan
 
 # Long lists are cut on the page; the command prints them in full.
 SHOWN = 100

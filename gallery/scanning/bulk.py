@@ -7,6 +7,7 @@ since the epoch on PostgreSQL, which is cheaper to write than text to parse.
 """
 
 import datetime
+import functools
 import json
 
 from django.conf import settings
@@ -75,7 +76,8 @@ def encode_rows(columns, rows, encoders, chunk=5_000):
 
     Column by column, each encoder runs one comprehension instead of a call
     for each value; chunk by chunk, the encoded rows replace the originals in
-    the list (which changes in place) so that both do not stay in memory.
+    the list (which changes in place) so that both do not stay in memory;
+    named tuples stay named tuples of their class.
     """
     encode = [
         next((encoders[kind] for kind in encoders if isinstance(column, kind)), None)
@@ -84,13 +86,16 @@ def encode_rows(columns, rows, encoders, chunk=5_000):
     if not any(encode):
         return rows
     rows = rows if isinstance(rows, list) else list(rows)
+    row_type = type(rows[0]) if rows else tuple
+    # tuple.__new__ bound to the class: no Python call a row.
+    remake = functools.partial(tuple.__new__, row_type)
     for start in range(0, len(rows), chunk):
         values = zip(*rows[start : start + chunk], strict=True)
         encoded = (
             encoder(column) if encoder else column
             for encoder, column in zip(encode, values, strict=True)
         )
-        rows[start : start + chunk] = zip(*encoded, strict=True)
+        rows[start : start + chunk] = map(remake, zip(*encoded, strict=True))
     return rows
 
 

@@ -27,14 +27,20 @@ class StoredFile(typing.NamedTuple):
     etag: str = ""
 
 
+class UnreadableDirectory(typing.NamedTuple):
+    """A directory that could not be read, and why."""
+
+    path: str  # relative to the storage root
+    error: str
+
+
 @dataclasses.dataclass
 class Listing:
     """The result of listing a storage."""
 
     files: list[StoredFile] = dataclasses.field(default_factory=list)
-    # (directory path, message) for each directory that could not be read;
-    # the scanner leaves albums below them untouched.
-    unreadable: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    # The scanner leaves the albums below these directories untouched.
+    unreadable: list[UnreadableDirectory] = dataclasses.field(default_factory=list)
     # Local storages: the modification time (ns) of each directory read, and
     # the directories whose files were not read because that time was known.
     directories: dict[str, int] = dataclasses.field(default_factory=dict)
@@ -104,7 +110,8 @@ def list_local(root, known=None):
                 raise ListingError(
                     message % {"root": root, "error": exc.strerror}
                 ) from exc
-            listing.unreadable.append((relative, exc.strerror or str(exc)))
+            error = exc.strerror or str(exc)
+            listing.unreadable.append(UnreadableDirectory(relative, error))
     return listing
 
 
@@ -163,7 +170,7 @@ def list_generic(storage):
             if not relative:
                 message = _("Cannot list the photo storage: %(error)s")
                 raise ListingError(message % {"error": exc}) from exc
-            listing.unreadable.append((relative, str(exc)))
+            listing.unreadable.append(UnreadableDirectory(relative, str(exc)))
             continue
         pending.extend(posixpath.join(relative, name) for name in directories)
         for name in files:

@@ -11,11 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..conf import conf
-
-PHOTO_GROUPS = tuple(
-    f"p_{part}" for part in ("year", "month", "day", "hour", "minute", "second")
-)
-MAX_LENGTH = {"category": 100, "dirpath": 255, "name": 255, "filename": 255}
+from ..models import Album
+from .captures import ALBUM_DATE, PHOTO_DATE, is_album_name
 
 
 def nfc(text):
@@ -150,28 +147,29 @@ def describe_album(album):
     captures = album.first[1].groupdict()
     album.first = ("", None)  # the match holds its path: let it go
     try:
-        parts = [int(captures[f"a_{part}"]) for part in ("year", "month", "day")]
+        parts = [int(captures[name]) for name in ALBUM_DATE]
         album.date = datetime.date(*parts)
     except (KeyError, TypeError):
-        return _("no album date in the name (a_year, a_month, a_day); album skipped")
+        message = _("no album date in the name (%(captures)s); album skipped")
+        return message % {"captures": ", ".join(ALBUM_DATE)}
     except ValueError as exc:
         return _("invalid album date (%(error)s); album skipped") % {"error": exc}
-    names = (value for key, value in sorted(captures.items()) if key[:6] == "a_name")
+    names = (value for key, value in sorted(captures.items()) if is_album_name(key))
     album.name = nfc(" ".join(value for value in names if value)).replace("/", " > ")
+    fields = {"category": album.category, "dirpath": album.dirpath, "name": album.name}
     too_long = [
-        field
-        for field, value in (
-            ("category", album.category),
-            ("dirpath", album.dirpath),
-            ("name", album.name),
-        )
-        if len(value) > MAX_LENGTH[field]
+        name for name, value in fields.items() if too_long_for(Album, name, value)
     ]
     if too_long:
         return _("%(fields)s too long for the database; album skipped") % {
             "fields": ", ".join(too_long)
         }
     return ""
+
+
+def too_long_for(model, field, value):
+    """Whether the text ``value`` is longer than ``field`` of ``model`` holds."""
+    return len(value) > model._meta.get_field(field).max_length
 
 
 def photo_zone():
@@ -186,7 +184,7 @@ def photo_date(match, zone):
     """Return ``(date or None, warning or "")`` from the captures of ``match``."""
     if not has_photo_date(match.re):
         return NO_DATE
-    parts = match.group(*PHOTO_GROUPS)
+    parts = match.group(*PHOTO_DATE)
     if None in parts:
         return NO_DATE
     try:
@@ -201,4 +199,4 @@ def photo_date(match, zone):
 
 @functools.cache
 def has_photo_date(pattern):
-    return all(group in pattern.groupindex for group in PHOTO_GROUPS)
+    return all(group in pattern.groupindex for group in PHOTO_DATE)

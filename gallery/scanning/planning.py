@@ -4,7 +4,9 @@ import dataclasses
 
 from django.utils.translation import gettext as _
 
-from .matching import MAX_LENGTH, nfc
+from ..models import Photo
+from .matching import nfc, too_long_for
+from .rows import NewPhoto, PhotoDate, PhotoRemoval, PhotoVersion
 
 
 @dataclasses.dataclass
@@ -15,11 +17,11 @@ class Plan:
     albums_remove: list = dataclasses.field(default_factory=list)  # Album
     albums_move: list = dataclasses.field(default_factory=list)  # (Album, FoundAlbum)
     albums_rename: list = dataclasses.field(default_factory=list)  # (Album, dirpath)
-    # (album pk or FoundAlbum, filename, date, size, modified, etag)
+    # NewPhoto; once applied, as written (album pks, encoded datetimes)
     photos_add: list = dataclasses.field(default_factory=list)
-    photos_remove: list = dataclasses.field(default_factory=list)  # (pk, album, name)
-    photos_redate: list = dataclasses.field(default_factory=list)  # (pk, date)
-    photos_refresh: list = dataclasses.field(default_factory=list)  # (pk, ..., etag)
+    photos_remove: list = dataclasses.field(default_factory=list)  # PhotoRemoval
+    photos_redate: list = dataclasses.field(default_factory=list)  # PhotoDate
+    photos_refresh: list = dataclasses.field(default_factory=list)  # PhotoVersion
     untouched: list = dataclasses.field(default_factory=list)  # Album
     unchanged: int = 0  # albums of directories the listing did not read again
     noisy: set = dataclasses.field(default_factory=set)  # NFC dirs with errors
@@ -44,7 +46,7 @@ def make_plan(found, state, unreadable=(), *, full=False, unchanged=()):
     listed because they have not changed since the last scan.
     """
     plan = Plan(errors=list(found.errors))
-    protected = [nfc(path) for path, _ in unreadable]
+    protected = [nfc(directory.path) for directory in unreadable]
     vanished = []
     for key, album in state.albums.items():
         if key in found.albums:
@@ -93,24 +95,25 @@ def sync_album(plan, album, found_album, state, full, moved=False):
         else:
             sync_photo(plan, row, found_photo, state, full)
     add_photos(plan, album.pk, added)
-    plan.photos_remove.extend((row[0], album, row[1]) for row in stored.values())
+    plan.photos_remove.extend(
+        PhotoRemoval(row.id, album, row.filename) for row in stored.values()
+    )
 
 
 def sync_photo(plan, row, found_photo, state, full):
-    """Plan the update of one photo present on both sides."""
-    pk, filename, date, size, modified, etag, _album = row
+    """Plan the update of one photo present on both sides (``row``: StoredPhoto)."""
     stored = found_photo.stored
     listed = (stored.size, stored.modified, stored.etag)
     has_version = listed != (None, None, "")
-    if filename != found_photo.filename or (
-        has_version and state.version(stored) != (size, modified, etag)
+    if row.filename != found_photo.filename or (
+        has_version and state.version(stored) != (row.size, row.modified, row.etag)
     ):
-        plan.photos_refresh.append((pk, found_photo.filename, *listed))
+        plan.photos_refresh.append(PhotoVersion(row.id, found_photo.filename, *listed))
     if full:
         if found_photo.warning:
             plan.warnings.append(found_photo.warning)
-        if state.comparable(found_photo.date) != date:
-            plan.photos_redate.append((pk, found_photo.date))
+        if state.comparable(found_photo.date) != row.date:
+            plan.photos_redate.append(PhotoDate(row.id, found_photo.date))
 
 
 def sorted_photos(found_album):
@@ -120,7 +123,7 @@ def sorted_photos(found_album):
 def add_photos(plan, album_ref, found_photos):
     rows = plan.photos_add
     for found_photo in found_photos:
-        if len(found_photo.filename) > MAX_LENGTH["filename"]:
+        if too_long_for(Photo, "filename", found_photo.filename):
             path = nfc(found_photo.stored.name)
             plan.noisy.add(path.rpartition("/")[0])
             plan.errors.append(
@@ -132,8 +135,14 @@ def add_photos(plan, album_ref, found_photos):
             plan.warnings.append(found_photo.warning)
         stored = found_photo.stored
         rows.append(
-            (album_ref, found_photo.filename, found_photo.date)
-            + (stored.size, stored.modified, stored.etag)
+            NewPhoto(
+                album_ref,
+                found_photo.filename,
+                found_photo.date,
+                stored.size,
+                stored.modified,
+                stored.etag,
+            )
         )
 
 
@@ -154,7 +163,7 @@ def find_moves(vanished, new, state):
 def same_sizes(photos, found_album):
     for key, row in photos.items():
         size = found_album.photos[key].stored.size
-        if None not in (size, row[3]) and size != row[3]:
+        if None not in (size, row.size) and size != row.size:
             return False
     return True
 

@@ -31,16 +31,17 @@ def album_lines(report):
 def photo_lines(report):
     """Describe the photo changes, one line each."""
     plan, names = report.plan, report.album_names
-    for ref, filename, *_rest in plan.photos_add:
+    for photo in plan.photos_add:
+        ref = photo.album_id  # a pk, or the FoundAlbum of a new album
         album = nfc(names[ref] if isinstance(ref, int) else ref.dirpath)
         yield _("Adding photo %(name)s to album %(album)s") % {
-            "name": nfc(filename),
+            "name": nfc(photo.filename),
             "album": album,
         }
-    for _pk, album, filename in plan.photos_remove:
+    for removal in plan.photos_remove:
         yield _("Removing photo %(name)s from album %(album)s") % {
-            "name": nfc(filename),
-            "album": nfc(album.dirpath),
+            "name": nfc(removal.filename),
+            "album": nfc(removal.album.dirpath),
         }
     redated = len(plan.photos_redate)
     if redated:
@@ -49,8 +50,9 @@ def photo_lines(report):
             "Fixing the dates of %(count)d photos",
             redated,
         ) % {"count": redated}
-    for _pk, filename, *_rest in plan.photos_refresh:
-        yield _("Refreshing photo %(name)s (file replaced)") % {"name": nfc(filename)}
+    for version in plan.photos_refresh:
+        name = nfc(version.filename)
+        yield _("Refreshing photo %(name)s (file replaced)") % {"name": name}
 
 
 def summary(report):

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy
 from gallery.conf import conf
 from gallery.files.precompute import precompute
 from gallery.models import Photo
+from gallery.scanning import scan
 from gallery.scanning.report import album_lines, photo_lines, summary, unchanged_line
-from gallery.scanning.scanner import scan
 
 PHASES = {
     "list": gettext_lazy("Listing the photo storage"),
