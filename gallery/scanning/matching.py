@@ -14,6 +14,16 @@ from ..conf import conf
 from ..models import Album
 from .captures import ALBUM_DATE, PHOTO_DATE, is_album_name
 
+__all__ = [
+    "Found",
+    "FoundAlbum",
+    "FoundPhoto",
+    "Rules",
+    "match_listing",
+    "nfc",
+    "too_long_for",
+]
+
 
 def nfc(text):
     """Normalise ``text`` for matching and display, never for storage."""
@@ -55,6 +65,8 @@ class Rules:
 
 @dataclasses.dataclass(slots=True)
 class FoundPhoto:
+    """A matched file, with the date its name gives."""
+
     stored: object  # StoredFile
     filename: str  # as listed
     date: datetime.datetime | None  # from the p_* captures
@@ -99,7 +111,7 @@ def match_listing(listing, rules, trace=False):
     """Group the matched files of ``listing`` into albums; collect the rest."""
     found = Found()
     albums = found.albums
-    zone = photo_zone()
+    zone = _photo_zone()
     match_path, normalize = rules.match, unicodedata.normalize
     album = FoundAlbum("", "\0")  # no file is in this one
     for stored in listing.files:
@@ -131,10 +143,10 @@ def match_listing(listing, rules, trace=False):
         if normal_filename < album.first[0]:
             album.first = normal_filename, match
         album.photos[normal_filename] = FoundPhoto(
-            stored, filename, *photo_date(match, zone)
+            stored, filename, *_photo_date(match, zone)
         )
     for key, album in list(albums.items()):
-        error = describe_album(album)
+        error = _describe_album(album)
         if error:
             found.errors.append(f"{nfc(album.dirpath)}: {error}")
             found.skipped.add(key)
@@ -142,7 +154,7 @@ def match_listing(listing, rules, trace=False):
     return found
 
 
-def describe_album(album):
+def _describe_album(album):
     """Set the album's date and name from its first photo; return an error or ``""``."""
     captures = album.first[1].groupdict()
     album.first = ("", None)  # the match holds its path: let it go
@@ -172,21 +184,21 @@ def too_long_for(model, field, value):
     return len(value) > model._meta.get_field(field).max_length
 
 
-def photo_zone():
+def _photo_zone():
     """The zone photo dates are made aware in, or None without ``USE_TZ``."""
     return timezone.get_default_timezone() if settings.USE_TZ else None
 
 
-NO_DATE = (None, "")
+_NO_DATE = (None, "")
 
 
-def photo_date(match, zone):
+def _photo_date(match, zone):
     """Return ``(date or None, warning or "")`` from the captures of ``match``."""
-    if not has_photo_date(match.re):
-        return NO_DATE
+    if not _has_photo_date(match.re):
+        return _NO_DATE
     parts = match.group(*PHOTO_DATE)
     if None in parts:
-        return NO_DATE
+        return _NO_DATE
     try:
         # Made aware without make_aware()'s checks: zoneinfo needs no localize().
         return datetime.datetime(*map(int, parts), tzinfo=zone), ""
@@ -198,5 +210,5 @@ def photo_date(match, zone):
 
 
 @functools.cache
-def has_photo_date(pattern):
+def _has_photo_date(pattern):
     return all(group in pattern.groupindex for group in PHOTO_DATE)

@@ -8,6 +8,8 @@ from ..models import Photo
 from .matching import nfc, too_long_for
 from .rows import NewPhoto, PhotoDate, PhotoRemoval, PhotoVersion
 
+__all__ = ["Plan", "make_plan"]
+
 
 @dataclasses.dataclass
 class Plan:
@@ -50,39 +52,39 @@ def make_plan(found, state, unreadable=(), *, full=False, unchanged=()):
     vanished = []
     for key, album in state.albums.items():
         if key in found.albums:
-            sync_album(plan, album, found.albums[key], state, full)
+            _sync_album(plan, album, found.albums[key], state, full)
         elif key[1] in unchanged:
             plan.unchanged += 1
-        elif key in found.skipped or is_below(key[1], protected):
+        elif key in found.skipped or _is_below(key[1], protected):
             plan.untouched.append(album)
         else:
             vanished.append(album)
     new = [album for key, album in found.albums.items() if key not in state.albums]
     # Rows sorted as the indexes sort them are inserted much faster.
     new.sort(key=lambda album: (nfc(album.dirpath), album.category))
-    moves = find_moves(vanished, new, state)
+    moves = _find_moves(vanished, new, state)
     for album, found_album in moves:
         plan.albums_move.append((album, found_album))
-        sync_album(plan, album, found_album, state, full, moved=True)
+        _sync_album(plan, album, found_album, state, full, moved=True)
     moved = {id(found_album) for _, found_album in moves}
     moved_pks = {album.pk for album, _ in moves}
     plan.albums_remove = [album for album in vanished if album.pk not in moved_pks]
     for found_album in new:
         if id(found_album) not in moved:
             plan.albums_add.append(found_album)
-            add_photos(plan, found_album, sorted_photos(found_album))
+            _add_photos(plan, found_album, _sorted_photos(found_album))
     plan.albums_remove.sort(key=lambda album: (album.dirpath, album.category))
-    check_safety(plan, state, found)
+    _check_safety(plan, state, found)
     return plan
 
 
-def is_below(dirpath, protected):
+def _is_below(dirpath, protected):
     return any(
         not top or dirpath == top or dirpath.startswith(f"{top}/") for top in protected
     )
 
 
-def sync_album(plan, album, found_album, state, full, moved=False):
+def _sync_album(plan, album, found_album, state, full, moved=False):
     """Plan the photo changes of an album present on both sides."""
     if not moved and album.dirpath != found_album.dirpath:
         plan.albums_rename.append((album, found_album.dirpath))  # normalisation
@@ -93,14 +95,14 @@ def sync_album(plan, album, found_album, state, full, moved=False):
         if row is None:
             added.append(found_photo)
         else:
-            sync_photo(plan, row, found_photo, state, full)
-    add_photos(plan, album.pk, added)
+            _sync_photo(plan, row, found_photo, state, full)
+    _add_photos(plan, album.pk, added)
     plan.photos_remove.extend(
         PhotoRemoval(row.id, album, row.filename) for row in stored.values()
     )
 
 
-def sync_photo(plan, row, found_photo, state, full):
+def _sync_photo(plan, row, found_photo, state, full):
     """Plan the update of one photo present on both sides (``row``: StoredPhoto)."""
     stored = found_photo.stored
     listed = (stored.size, stored.modified, stored.etag)
@@ -116,11 +118,11 @@ def sync_photo(plan, row, found_photo, state, full):
             plan.photos_redate.append(PhotoDate(row.id, found_photo.date))
 
 
-def sorted_photos(found_album):
+def _sorted_photos(found_album):
     return [found_album.photos[key] for key in sorted(found_album.photos)]
 
 
-def add_photos(plan, album_ref, found_photos):
+def _add_photos(plan, album_ref, found_photos):
     rows = plan.photos_add
     for found_photo in found_photos:
         if too_long_for(Photo, "filename", found_photo.filename):
@@ -146,7 +148,7 @@ def add_photos(plan, album_ref, found_photos):
         )
 
 
-def find_moves(vanished, new, state):
+def _find_moves(vanished, new, state):
     """Pair vanished albums with new albums holding the same files (names, sizes)."""
     by_names = {}
     for found_album in new:
@@ -155,12 +157,12 @@ def find_moves(vanished, new, state):
     for album in vanished:
         photos = state.photos.get(album.pk)
         candidates = by_names.get(frozenset(photos or ()), [])
-        if photos and len(candidates) == 1 and same_sizes(photos, candidates[0]):
+        if photos and len(candidates) == 1 and _same_sizes(photos, candidates[0]):
             moves.append((album, candidates.pop()))
     return moves
 
 
-def same_sizes(photos, found_album):
+def _same_sizes(photos, found_album):
     for key, row in photos.items():
         size = found_album.photos[key].stored.size
         if None not in (size, row.size) and size != row.size:
@@ -168,7 +170,7 @@ def same_sizes(photos, found_album):
     return True
 
 
-def check_safety(plan, state, found):
+def _check_safety(plan, state, found):
     """Refuse to remove every album, or more than half of them, without force."""
     removed = plan.albums_remove
     if not removed:

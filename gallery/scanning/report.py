@@ -5,6 +5,8 @@ from django.utils.translation import ngettext
 
 from .matching import nfc
 
+__all__ = ["album_lines", "photo_lines", "summary", "unchanged_line"]
+
 
 def album_lines(report):
     """Describe the album changes, one line each."""

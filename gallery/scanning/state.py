@@ -17,7 +17,20 @@ from .listing import local_root
 from .matching import nfc
 from .rows import NewPhoto, PhotoDate, PhotoVersion, StoredPhoto, stored_photos
 
-DELETE_BATCH = 500
+__all__ = [
+    "RACY",
+    "Forgotten",
+    "Memory",
+    "ScanBusy",
+    "State",
+    "apply",
+    "read_state",
+    "recall",
+    "remember",
+    "wait_for_scan_lock",
+]
+
+_DELETE_BATCH = 500
 
 
 class ScanBusy(Exception):
@@ -88,12 +101,12 @@ def read_state(full=True, unchanged=()):
     if wanted:
         # A long list of pks costs more than reading every photo.
         only = wanted if len(wanted) <= 500 < len(albums) else None
-        for row in stored_photos(photo_rows(full, as_text, only)):
+        for row in stored_photos(_photo_rows(full, as_text, only)):
             photos.setdefault(row.album_id, {})[nfc(row.filename)] = row
     return State(albums, photos, as_text)
 
 
-def photo_rows(full, as_text, albums=None):
+def _photo_rows(full, as_text, albums=None):
     """Tuples of the ``StoredPhoto`` fields, of ``albums`` (pks) or all;
     datetimes as stored text when ``as_text``."""
     date, modified = "date", "modified"
@@ -117,9 +130,9 @@ def photo_rows(full, as_text, albums=None):
 
 def apply(plan):
     """Write ``plan`` to the database; run inside a transaction."""
-    delete_by_pk(Photo, [removal.id for removal in plan.photos_remove])
-    delete_by_pk(Album, [album.pk for album in plan.albums_remove])
-    update_albums(plan)
+    _delete_by_pk(Photo, [removal.id for removal in plan.photos_remove])
+    _delete_by_pk(Album, [album.pk for album in plan.albums_remove])
+    _update_albums(plan)
     update_rows(Photo, PhotoVersion._fields[1:], plan.photos_refresh)
     update_rows(Photo, PhotoDate._fields[1:], plan.photos_redate)
     if plan.albums_add:
@@ -136,12 +149,12 @@ def apply(plan):
     insert_rows(Photo, NewPhoto._fields, plan.photos_add)
 
 
-def delete_by_pk(model, pks):
-    for start in range(0, len(pks), DELETE_BATCH):
-        model.objects.filter(pk__in=pks[start : start + DELETE_BATCH]).delete()
+def _delete_by_pk(model, pks):
+    for start in range(0, len(pks), _DELETE_BATCH):
+        model.objects.filter(pk__in=pks[start : start + _DELETE_BATCH]).delete()
 
 
-def update_albums(plan):
+def _update_albums(plan):
     changed = []
     for album, found_album in plan.albums_move:
         album.category, album.dirpath = found_album.category, found_album.dirpath
@@ -175,7 +188,7 @@ class Memory:
     def verify(self, rules, albums):
         """Whether the rules and the rows (``albums`` and the photos) are still
         those the directories were remembered with."""
-        self.verified = fingerprint(rules, albums) == self.fingerprint
+        self.verified = _fingerprint(rules, albums) == self.fingerprint
         return self.verified
 
 
@@ -194,7 +207,7 @@ def recall(storage):
     return Memory(key, saved.fingerprint, saved.directories)
 
 
-def fingerprint(rules, albums=None):
+def _fingerprint(rules, albums=None):
     """A digest of the rules and of the rows a scan could find changed by others.
 
     Deleting albums or photos, or renaming a category, changes it; so does a
@@ -216,7 +229,7 @@ def remember(memory, rules, directories, *, changed):
     if directories == memory.directories and not (changed and directories):
         return  # nothing new to remember
     if changed or not memory.verified:
-        memory.fingerprint = fingerprint(rules)
+        memory.fingerprint = _fingerprint(rules)
     state = ScanState(
         storage=memory.key, fingerprint=memory.fingerprint, directories=directories
     )
