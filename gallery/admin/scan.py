@@ -16,9 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..conf import conf
 from ..models import Photo, ScanRun
-from ..scanning import runs
+from ..scanning import runs, scan
 from ..scanning.report import album_lines, summary, unchanged_line
-from ..scanning.scanner import scan
 
 # Long lists are cut on the page; the command prints them in full.
 SHOWN = 100

@@ -14,7 +14,10 @@ from django.utils.translation import gettext as _
 
 from .matching import FoundAlbum, Rules, describe_album, nfc, photo_date, photo_zone
 
-SHOWN_REST = 40  # characters of the unmatched rest of a path shown
+__all__ = ["Explanation", "describe", "explain", "sample_paths", "top_level_pieces"]
+
+
+_SHOWN_REST = 40  # characters of the unmatched rest of a path shown
 
 
 @dataclasses.dataclass
@@ -42,16 +45,16 @@ def explain(path, rules=None):
     for number, (category, pattern) in enumerate(rules.patterns, 1):
         found = pattern.match(path)
         if found:
-            return matched(path, number, category, found)
+            return _matched(path, number, category, found)
     reasons = [
         _("pattern %(number)d (%(category)s): %(reason)s")
-        % {"number": number, "category": category, "reason": why_not(pattern, path)}
+        % {"number": number, "category": category, "reason": _why_not(pattern, path)}
         for number, (category, pattern) in enumerate(rules.patterns, 1)
     ]
     return Explanation(path, "unmatched", details=reasons or [_("no patterns")])
 
 
-def matched(path, number, category, found):
+def _matched(path, number, category, found):
     """The explanation of ``path`` matched by pattern ``number``."""
     dirpath, _sep, filename = path.rpartition("/")
     album = FoundAlbum(category, dirpath, first=(filename, found))
@@ -69,7 +72,7 @@ def matched(path, number, category, found):
     return result
 
 
-def why_not(pattern, path):
+def _why_not(pattern, path):
     """Where ``pattern`` stops matching ``path``, in words."""
     pieces = top_level_pieces(pattern.pattern)
     if pieces is None:
@@ -81,7 +84,7 @@ def why_not(pattern, path):
             matched_up_to, failing = found.end(), pieces[count]
             break
     rest = path[matched_up_to:]
-    shown = rest[:SHOWN_REST] + ("…" if len(rest) > SHOWN_REST else "")
+    shown = rest[:_SHOWN_REST] + ("…" if len(rest) > _SHOWN_REST else "")
     group = re.match(r"\(\?P<(\w+)>", failing)
     if not rest:
         return _("the path ends before %(piece)s") % {"piece": failing}
@@ -105,7 +108,7 @@ def top_level_pieces(source):
             index += 2
             continue
         if char == "[":
-            index = class_end(source, index)
+            index = _class_end(source, index)
             continue
         if char == "|" and depth == 0:
             return None
@@ -117,7 +120,7 @@ def top_level_pieces(source):
         elif char == ")":
             depth -= 1
             if depth == 0:
-                index = quantifier_end(source, index + 1)
+                index = _quantifier_end(source, index + 1)
                 pieces.append(source[start:index])
                 start = index
                 continue
@@ -127,7 +130,7 @@ def top_level_pieces(source):
     return pieces
 
 
-def class_end(source, index):
+def _class_end(source, index):
     """The index after the character class that starts at ``index``."""
     index += 1
     if index < len(source) and source[index] == "^":
@@ -139,11 +142,11 @@ def class_end(source, index):
     return index + 1
 
 
-QUANTIFIER = re.compile(r"(?:[*+?]|\{\d*(?:,\d*)?\})[?+]?")
+_QUANTIFIER = re.compile(r"(?:[*+?]|\{\d*(?:,\d*)?\})[?+]?")
 
 
-def quantifier_end(source, index):
-    found = QUANTIFIER.match(source, index)
+def _quantifier_end(source, index):
+    found = _QUANTIFIER.match(source, index)
     return found.end() if found else index
 
 
@@ -160,13 +163,13 @@ def describe(explanation):
             "category": explanation.category,
         }
         if explanation.outcome == "matched":
-            which += ": " + matched_line(explanation)
+            which += ": " + _matched_line(explanation)
         lines.append("  " + which)
     lines += ["  " + detail for detail in explanation.details]
     return lines
 
 
-def matched_line(explanation):
+def _matched_line(explanation):
     text = _("album of %(date)s named “%(name)s”") % {
         "date": explanation.album_date.isoformat(),
         "name": explanation.album_name,

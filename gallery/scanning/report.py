@@ -6,6 +6,15 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from .matching import nfc
 
+__all__ = [
+    "PHASES",
+    "album_lines",
+    "photo_lines",
+    "progress_line",
+    "summary",
+    "unchanged_line",
+]
+
 
 def album_lines(report):
     """Describe the album changes, one line each."""
@@ -32,16 +41,17 @@ def album_lines(report):
 def photo_lines(report):
     """Describe the photo changes, one line each."""
     plan, names = report.plan, report.album_names
-    for ref, filename, *_rest in plan.photos_add:
+    for photo in plan.photos_add:
+        ref = photo.album_id  # a pk, or the FoundAlbum of a new album
         album = nfc(names[ref] if isinstance(ref, int) else ref.dirpath)
         yield _("Adding photo %(name)s to album %(album)s") % {
-            "name": nfc(filename),
+            "name": nfc(photo.filename),
             "album": album,
         }
-    for _pk, album, filename in plan.photos_remove:
+    for removal in plan.photos_remove:
         yield _("Removing photo %(name)s from album %(album)s") % {
-            "name": nfc(filename),
-            "album": nfc(album.dirpath),
+            "name": nfc(removal.filename),
+            "album": nfc(removal.album.dirpath),
         }
     redated = len(plan.photos_redate)
     if redated:
@@ -50,8 +60,9 @@ def photo_lines(report):
             "Fixing the dates of %(count)d photos",
             redated,
         ) % {"count": redated}
-    for _pk, filename, *_rest in plan.photos_refresh:
-        yield _("Refreshing photo %(name)s (file replaced)") % {"name": nfc(filename)}
+    for version in plan.photos_refresh:
+        name = nfc(version.filename)
+        yield _("Refreshing photo %(name)s (file replaced)") % {"name": name}
 
 
 def summary(report):
@@ -118,12 +129,12 @@ def progress_line(phase, done, total, elapsed, remaining=None):
     if total:
         parts.append(
             _("%(done)s of %(total)s")
-            % {"done": intcomma(done), "total": intcomma(total)}
+            % {"done": _intcomma(done), "total": _intcomma(total)}
         )
     elif done:
         parts.append(
             ngettext("%(count)s file", "%(count)s files", done)
-            % {"count": intcomma(done)}
+            % {"count": _intcomma(done)}
         )
     times = _("%(elapsed)d s elapsed") % {"elapsed": elapsed}
     if remaining is not None:
@@ -131,6 +142,6 @@ def progress_line(phase, done, total, elapsed, remaining=None):
     return _("%(what)s (%(times)s)") % {"what": ", ".join(parts), "times": times}
 
 
-def intcomma(number):
+def _intcomma(number):
     """``number`` with its thousands grouped as in the active language."""
     return number_format(number, force_grouping=True)

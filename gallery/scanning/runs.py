@@ -24,6 +24,18 @@ from ..models import ScanRun
 from .report import progress_line, summary
 from .scanner import scan
 
+__all__ = [
+    "FLUSH",
+    "Cancelled",
+    "Recorder",
+    "cancel",
+    "execute",
+    "settle_stale",
+    "start",
+    "status",
+]
+
+
 FLUSH = 0.5  # seconds between two writes of the progress, or reads of the flag
 KEPT_ERRORS = 100  # errors recorded per run; the command prints them all
 
@@ -70,31 +82,31 @@ def execute(run, *, beat=False, follow=None, **options):
     """
     run.refresh_from_db(fields=["cancel_requested"])
     if run.cancel_requested:
-        finish(run, ScanRun.State.CANCELLED)
+        _finish(run, ScanRun.State.CANCELLED)
         return None
-    mark_running(run)
+    _mark_running(run)
     recorder = Recorder(run, beat=beat, follow=follow)
     try:
         with recorder:
             report = scan(full=run.full, force=run.force, progress=recorder, **options)
     except Cancelled:
-        finish(run, ScanRun.State.CANCELLED)
+        _finish(run, ScanRun.State.CANCELLED)
         return None
     except BaseException as exc:  # a worker stopping, or a bug: record it
         run.errors = [f"{type(exc).__name__}: {exc}"]
-        finish(run, ScanRun.State.FAILED)
+        _finish(run, ScanRun.State.FAILED)
         raise
-    record(run, report)
+    _record(run, report)
     return report
 
 
-def mark_running(run):
+def _mark_running(run):
     now = timezone.now()
     run.state, run.started_at, run.heartbeat = ScanRun.State.RUNNING, now, now
     run.save(update_fields=["state", "started_at", "heartbeat"])
 
 
-def record(run, report):
+def _record(run, report):
     """Write the outcome of ``report`` into ``run``."""
     run.counts = report.counts
     run.errors = report.errors[:KEPT_ERRORS]
@@ -102,10 +114,10 @@ def record(run, report):
         run.errors.insert(0, report.plan.refusal)
     run.summary = summary(report)
     state = ScanRun.State.DONE if report.applied else ScanRun.State.FAILED
-    finish(run, state)
+    _finish(run, state)
 
 
-def finish(run, state):
+def _finish(run, state):
     run.state, run.finished_at = state, timezone.now()
     run.save()
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from gallery.conf import conf
 from gallery.files.precompute import precompute
 from gallery.models import Photo, ScanRun
-from gallery.scanning import runs
+from gallery.scanning import runs, scan
 from gallery.scanning.explain import describe, explain, sample_paths
 from gallery.scanning.report import (
     PHASES,
@@ -15,7 +15,6 @@ from gallery.scanning.report import (
     summary,
     unchanged_line,
 )
-from gallery.scanning.scanner import scan
 from gallery.storages import get_storage
 
 
