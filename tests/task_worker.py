@@ -16,9 +16,9 @@ from pathlib import Path
 
 def pause_before_commit(marker):
     """Make every scan wait, changes written but not committed, once MARKER exists."""
-    from gallery.scanning import state
+    from gallery.scanning import scanner
 
-    apply = state.apply
+    apply = scanner.apply  # the scanner's name for state.apply
 
     def apply_then_wait(plan):
         apply(plan)
@@ -26,7 +26,7 @@ def pause_before_commit(marker):
         while True:  # until the test kills this worker
             time.sleep(1)
 
-    state.apply = apply_then_wait
+    scanner.apply = apply_then_wait
 
 
 def main(marker=None):

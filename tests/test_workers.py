@@ -4,13 +4,11 @@ The site (``tests.settings.server``) and its workers are processes of their
 own sharing a SQLite database file, as app servers share a database.
 """
 
-import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.fixtures.servers import ROOT, GallerySite, stop
+from tests.fixtures.servers import GallerySite, TaskWorker
 
 pytestmark = [pytest.mark.component, pytest.mark.slow]
 
@@ -32,27 +30,12 @@ def task_site(tmp_path):
     return site
 
 
-class Worker:
-    """``tests/task_worker.py`` for ``site``, stopped by its process id."""
-
-    def __init__(self, site, *args):
-        self.log = open(site.run_dir / f"worker-{time.monotonic_ns()}.log", "wb")  # noqa: SIM115
-        command = [sys.executable, "tests/task_worker.py", *args]
-        self.process = subprocess.Popen(
-            command, env=site.env, cwd=ROOT, stdout=self.log, stderr=self.log
-        )
-
-    def stop(self):
-        stop(self.process)
-        self.log.close()
-
-
 @pytest.fixture
 def workers(task_site):
     started = []
 
     def start(*args):
-        started.append(Worker(task_site, *args))
+        started.append(TaskWorker(task_site, *args))
         return started[-1]
 
     yield start

@@ -24,6 +24,8 @@ DATABASES = {
     }
 }
 
+STATIC_ROOT = os.path.join(SERVER_DIR, "static")  # served by nginx
+
 GALLERY_PHOTO_STORAGE = None
 GALLERY_CACHE_STORAGE = None
 GALLERY_PHOTO_DIR = os.path.join(SERVER_DIR, "photos")
