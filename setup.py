@@ -16,11 +16,9 @@ setup(
     extras_require={
         "s3": ["django-storages[s3]>=1.14", "boto3"],
         "thumbor": ["libthumbor>=2"],
-        # Django 6 has django.tasks; 5.2 needs the backport. Workers: the database.
-        "tasks": [
-            'django-tasks>=0.12; python_version < "3.12"',
-            "django-tasks-db>=0.13",
-        ],
+        # The backport of django.tasks (built into Django 6) and its database
+        # backend, whose db_worker command runs the scans queued by the admin.
+        "tasks": ["django-tasks>=0.12", "django-tasks-db>=0.13"],
         "redis": ["redis>=5"],
     },
     classifiers=[
