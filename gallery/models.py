@@ -223,7 +223,7 @@ class ScanRun(models.Model):
         _("state"), max_length=10, choices=State, default=State.QUEUED
     )
     phase = models.CharField(_("phase"), max_length=10, blank=True)
-    done = models.PositiveBigIntegerField(_("done"), default=0)
+    done = models.PositiveBigIntegerField(_("items done"), default=0)
     total = models.PositiveBigIntegerField(_("total"), null=True, blank=True)
     cancel_requested = models.BooleanField(_("cancel requested"), default=False)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
