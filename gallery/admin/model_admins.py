@@ -8,6 +8,7 @@ from ..conf import conf
 from ..models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy, ScanRun
 from .actions import AccessPolicyActions
 from .patterns import test_patterns
+from .resizing import ResizeActions
 from .scan import cancel_scan, scan_photos, scan_status
 from .visibility import explain_album, explain_photo, names
 
@@ -63,7 +64,8 @@ class GalleryAdmin(AccessPolicyActions, admin.ModelAdmin):
 
 
 @admin.register(Album)
-class AlbumAdmin(GalleryAdmin):
+class AlbumAdmin(ResizeActions, GalleryAdmin):
+    actions = [*GalleryAdmin.actions, "create_resized_images"]
     policy_model = AlbumAccessPolicy
     policy_target = "album"
     policy_fields = ("public", "groups", "users", "inherit")
