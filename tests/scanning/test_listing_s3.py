@@ -60,6 +60,19 @@ def test_one_request_per_thousand_keys_whatever_the_directories(
     assert s3_requests.operations == ["ListObjectsV2"] * 3
 
 
+def test_progress_after_each_page(s3, s3_photo_storage):
+    s3.seed("photos", dict.fromkeys(album_keys(albums=250, photos=10), b""))
+    progress = []
+
+    list_s3(s3_photo_storage, lambda *args: progress.append(args))
+
+    assert progress == [
+        ("list", 1000, None),
+        ("list", 2000, None),
+        ("list", 2500, None),
+    ]
+
+
 def test_location_prefix_is_respected_and_removed(s3, s3_requests):
     bucket = s3.create_bucket("shared")
     s3.seed(
