@@ -1,16 +1,22 @@
 """Scans as background tasks, run by real workers of the database backend.
 
 The site (``tests.settings.server``) and its workers are processes of their
-own sharing a SQLite database file, as app servers share a database.
+own sharing a database, as app servers do: a SQLite file, or, in a run on
+PostgreSQL, the test database.
 """
 
 import time
 
 import pytest
+from django.db import connection
 
 from tests.fixtures.servers import GallerySite, TaskWorker
 
-pytestmark = [pytest.mark.component, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.component,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),  # for the database of a PostgreSQL run
+]
 
 ALBUMS = [f"2013/01_{day:02d}_Day {day}" for day in range(1, 6)]
 
@@ -21,7 +27,9 @@ def photo_name(album, number):
 
 
 @pytest.fixture
-def task_site(tmp_path):
+def task_site(tmp_path, monkeypatch):
+    if connection.vendor == "postgresql":  # the site and workers use it too
+        monkeypatch.setenv("GALLERY_SERVER_DB_NAME", connection.settings_dict["NAME"])
     site = GallerySite(tmp_path / "site")
     site.env.update(GALLERY_SERVER_TASKS="1", GALLERY_SERVER_STALE="1")
     for album in ALBUMS:
