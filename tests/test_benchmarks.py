@@ -128,3 +128,17 @@ def test_photo_names_match_the_scan_pattern():
     names = list(workspace.photo_names(30, 2))
     assert len(set(names)) == 60
     assert all(re.fullmatch(workspace.SCAN_PATTERN, name) for name in names)
+
+
+def test_workers_import_the_gallery_of_their_side(monkeypatch):
+    seen = {}
+
+    def run(command, env, **kwargs):
+        seen[command[3]] = env.get("PYTHONPATH")
+        return types.SimpleNamespace(returncode=0, stdout='{"t": 1}\n')
+
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    monkeypatch.setattr(baseline, "python_for", lambda side: "python")
+    monkeypatch.setattr(baseline.subprocess, "run", run)
+    assert baseline.compare("bench_x.py") == {"baseline": {"t": 1}, "current": {"t": 1}}
+    assert seen == {"baseline": None, "current": str(baseline.ROOT)}

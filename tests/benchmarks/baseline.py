@@ -139,8 +139,11 @@ def run_worker(side, script, *args, env=None):
     The worker prints one JSON object on its last line of output.
     """
     command = [python_for(side), str(script), "--worker", side, *map(str, args)]
+    # The current side imports the ``gallery`` of this checkout, whatever the
+    # virtualenv holds (another checkout, installed in editable mode).
+    path = {"PYTHONPATH": str(ROOT)} if side == "current" else {}
     worker_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    worker_env.update(env or {})
+    worker_env.update(path, **(env or {}))
     result = subprocess.run(
         command,
         env=worker_env,

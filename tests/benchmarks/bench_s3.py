@@ -42,15 +42,8 @@ def counting_storage(endpoint, sent):
 
 def worker(side, endpoint, workdir):
     """Scan the bucket at ``endpoint`` into a new database; return the figures."""
-    from baseline import best_time
     from django.core.files.storage import InMemoryStorage
-    from workspace import (
-        empty_gallery_tables,
-        fresh_database,
-        scan,
-        scan_settings,
-        setup_django,
-    )
+    from workspace import fresh_database, scan_settings, setup_django
 
     sent = []
 
@@ -59,6 +52,14 @@ def worker(side, endpoint, workdir):
 
     database = fresh_database(workdir, side)
     setup_django(storages, database=database, **scan_settings("UTC"))
+    return measure(sent)
+
+
+def measure(sent):
+    """Requests (added to ``sent``) and times of the initial scan and a rescan."""
+    from baseline import best_time
+    from workspace import empty_gallery_tables, scan
+
     from gallery.models import Photo
 
     initial, rescan = [], []

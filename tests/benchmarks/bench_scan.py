@@ -59,20 +59,19 @@ def stat_walk(root):
 
 def worker(side, root, workdir):
     """Scan ``root`` into a new database in every way; return the figures."""
-    from baseline import best_time, best_times
-    from workspace import (
-        counted,
-        empty_gallery_tables,
-        folder_storages,
-        fresh_database,
-        scan,
-        scan_settings,
-        setup_django,
-    )
+    from workspace import folder_storages, fresh_database, scan_settings, setup_django
 
     database = fresh_database(workdir, side)
     storages = folder_storages(root, database + ".cache")
     setup_django(storages, database=database, **scan_settings("Europe/Paris"))
+    return measure(root)
+
+
+def measure(root):
+    """Time and count the scans of ``root``, and bare walks of it."""
+    from baseline import best_time, best_times
+    from workspace import counted, empty_gallery_tables, scan
+
     from gallery.models import Photo
 
     initial, rescan = [], []
