@@ -45,8 +45,10 @@ def django_settings(database=":memory:", site=False, admin=False, **overrides):
         "USE_TZ": True,
         "ALLOWED_HOSTS": ["testserver"],
     }
+    if admin:
+        apps.append("admin")
     if site or admin:
-        apps += ["admin"] * admin + ["messages", "sessions", "staticfiles"]
+        apps += ["messages", "sessions", "staticfiles"]
         settings.update(site_settings())
     settings["INSTALLED_APPS"] = [
         app if "." in app else f"django.contrib.{app}" for app in apps
@@ -101,11 +103,11 @@ def setup_django(storages=None, **options):
     if storages:
         settings.GALLERY_PHOTO_STORAGE, settings.GALLERY_CACHE_STORAGE = storages()
     django.setup()
-    add_urls(settings)
+    add_urls()
     call_command("migrate", verbosity=0)
 
 
-def add_urls(settings):
+def add_urls():
     """Make the URL module of a site: the gallery, and the admin if installed."""
     from django.apps import apps
     from django.urls import include, path
