@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-sqlite test-postgresql docs style tox bench bench-quick clean screenshots .venv-thumbor
 
-$(STAMP): setup.py pyproject.toml requirements-test.txt
+$(STAMP): pyproject.toml requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[s3,thumbor]" -r requirements-test.txt
