@@ -22,10 +22,11 @@ $(STAMP): pyproject.toml requirements-test.txt
 	$(PY) -m pip install --quiet -e ".[s3,thumbor]" -r requirements-test.txt
 	touch $(STAMP)
 
-$(DEMO_STAMP): pyproject.toml
-	$(PYTHON) -m venv $(DEMO_VENV)
+# The package is installed as users install it, again when its sources change.
+$(DEMO_STAMP): pyproject.toml $(shell find gallery -type f -not -path "*/__pycache__/*")
+	test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv $(DEMO_VENV)
 	$(DEMO_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(DEMO_VENV)/bin/python -m pip install --quiet -e ".[demo]"
+	$(DEMO_VENV)/bin/python -m pip install --quiet ".[demo]"
 	touch $(DEMO_STAMP)
 
 # The example site on http://127.0.0.1:$(PORT)/, for example `make demo PORT=8080`.
