@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tarfile
 import textwrap
 import venv
 import zipfile
@@ -192,6 +193,17 @@ def test_build_warns_of_nothing_and_ships_the_data(dist):
     ):
         assert wanted in names
     assert not [name for name in names if name.startswith(("tests/", "example/"))]
+    # The sdist ships no test suite: the tests need the whole repository.
+    with tarfile.open(next(out.glob("*.tar.gz"))) as sdist:
+        folders = {name.split("/")[1] for name in sdist.getnames() if "/" in name}
+    assert folders == {"gallery", "myks_gallery.egg-info"} | {
+        "LICENSE",
+        "MANIFEST.in",
+        "PKG-INFO",
+        "README.rst",
+        "pyproject.toml",
+        "setup.cfg",
+    }
 
 
 def test_the_tutorial_site_works(site):
