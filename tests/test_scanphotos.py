@@ -30,7 +30,7 @@ def test_summary_line(photo_tree):
     out, err = run()
     assert out[0] == f"Adding album {SNOW} (Photos) as Snow in Paris"
     assert out[-1].startswith(
-        "Done: 1 albums added, 0 removed, 0 moved, 3 photos added, 0 removed, "
+        "Done: 1 album added, 0 removed, 0 moved, 3 photos added, 0 removed, "
         "0 redated, 0 refreshed in "
     )
     assert out[-1].endswith(" s")
@@ -65,7 +65,7 @@ def test_verbosity_3_lists_matched_paths(photo_tree):
 def test_dry_run_changes_nothing(photo_tree):
     photo_tree.album(SNOW, 2)
     out, _ = run("--dry-run")
-    assert out[-1].startswith("Dry run, nothing changed; would do: 1 albums added")
+    assert out[-1].startswith("Dry run, nothing changed; would do: 1 album added")
     assert not Album.objects.exists()
 
 
@@ -92,7 +92,7 @@ def test_refusal_needs_force(photo_tree):
     photo_tree.album(SNOW, 1)
     run()
     (photo_tree.root / SNOW / "2013-01-19_10-00-00.jpg").unlink()
-    with pytest.raises(CommandError, match=f"would remove 1 of 1 albums \\({SNOW}\\)"):
+    with pytest.raises(CommandError, match=f"would remove 1 of 1 album \\({SNOW}\\)"):
         run()
     assert Album.objects.count() == 1
     out, _ = run("--force")

@@ -43,7 +43,7 @@ def test_get_shows_the_plan_and_changes_nothing(scanner_client, photo_tree):
     assert response.status_code == 200
     content = response.content.decode()
     assert f"Adding album {SNOW} (Photos) as Snow in Paris" in content
-    assert "would do: 1 albums added, 0 removed, 0 moved, 3 photos added" in content
+    assert "would do: 1 album added, 0 removed, 0 moved, 3 photos added" in content
     assert "? 2013/notes.txt" in content
     assert 'name="csrfmiddlewaretoken"' in content
     assert '<div class="breadcrumbs">' in content
@@ -56,7 +56,7 @@ def test_post_applies_and_reports_in_messages(scanner_client, photo_tree):
     assert response.redirect_chain == [(URL, 302)]
     messages = texts(response)
     assert messages[0] == f"Adding album {SNOW} (Photos) as Snow in Paris"
-    assert messages[-1].startswith("Done: 1 albums added")
+    assert messages[-1].startswith("Done: 1 album added")
     assert Photo.objects.count() == 3
     assert "The database already matches the photo storage." in (
         response.content.decode()
@@ -77,10 +77,10 @@ def test_refusal_offers_force(scanner_client, photo_tree):
     make_album(SNOW)
     response = scanner_client.get(URL)
     content = response.content.decode()
-    assert "this scan would remove 1 of 1 albums" in content
+    assert "this scan would remove 1 of 1 album" in content
     assert 'name="force"' in content
     response = scanner_client.post(URL, follow=True)
-    assert any("would remove 1 of 1 albums" in text for text in texts(response))
+    assert any("would remove 1 of 1 album" in text for text in texts(response))
     assert Album.objects.count() == 1
     response = scanner_client.post(URL, {"force": "on"}, follow=True)
     assert f"Removing album {SNOW} (Photos)" in texts(response)
