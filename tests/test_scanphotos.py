@@ -189,3 +189,28 @@ def test_dry_run_does_not_resize(photo_tree, cache_storage):
     out, _ = run("--dry-run", "--resize", "thumb")
     assert not any(line.startswith("Resized:") for line in out)
     assert cache_storage.operations("save") == []
+
+
+@override_settings(LANGUAGE_CODE="fr")
+def test_output_in_the_language_of_the_site(photo_tree):
+    photo_tree.album(SNOW, 1)
+    out, _ = run()
+    assert out[-1].startswith(
+        "Terminé — 1 album ajouté, 0 supprimé, 0 déplacé, 1 photo ajoutée, "
+    )
+    assert "," in out[-1].rpartition(" en ")[2]  # a decimal comma
+
+
+def test_reference_lists_every_option():
+    from gallery.management.commands.scanphotos import Command
+
+    parser = Command().create_parser("django-admin", "scanphotos")
+    options = {
+        option
+        for action in parser._actions
+        for option in action.option_strings
+        if option.startswith("--") and option != "--help"
+    }
+    reference = (ROOT / "docs" / "reference.rst").read_text()
+    section = reference.partition("The ``scanphotos`` command")[2].partition("URLs")[0]
+    assert options == {option for option in options if f"``{option}" in section}
