@@ -1,4 +1,5 @@
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from gallery.models import Album, Photo
@@ -138,3 +139,18 @@ def test_full_scan_is_offered_when_directories_were_skipped(scanner_client, phot
     assert '<input type="hidden" name="full" value="on">' in content
     scanner_client.post(URL, {"full": "on"})
     assert Photo.objects.get(filename=path.name).size == len(b"written over in place")
+
+
+def test_page_and_messages_in_french(scanner_client, photo_tree, monkeypatch):
+    monkeypatch.setattr("gallery.admin.scan.SHOWN", 1)
+    photo_tree.album(SNOW, 1).add("2013/a.txt", "2013/b.txt", "2013/c.txt")
+    photo_tree.album("2013/02_01_Rain", 1, day="2013-02-01")
+    with override_settings(LANGUAGE_CODE="fr"):
+        content = scanner_client.get(URL).content.decode()
+        messages = texts(scanner_client.post(URL, follow=True))
+    assert "2 albums ajoutés, 0 supprimé, 0 déplacé, 2 photos ajoutées" in content
+    assert "et 1 autre album<" in content
+    assert "et 2 autres fichiers<" in content
+    unmatched = "3 fichiers ne correspondent à aucun motif, par exemple 2013/"
+    assert any(message.startswith(unmatched) for message in messages)
+    assert messages[-1].startswith("Terminé — 2 albums ajoutés")
