@@ -42,10 +42,10 @@ def hold(seconds):
 def scan_lock(seconds):
     from django.db import transaction
 
-    from gallery.scanning import state as scan_db
+    from gallery.scanning.state import wait_for_scan_lock
 
     with transaction.atomic():
-        scan_db.lock(wait=60)
+        wait_for_scan_lock(60)
         hold(seconds)
 
 

@@ -9,8 +9,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from ..models import Photo
-from ..scanning.report import album_lines, summary, unchanged_line
-from ..scanning.scanner import scan
+from ..scanning import scan
+from ..scanning.report import album_lines, number, summary, unchanged_line
 
 # Long lists are cut on the page; the command prints them in full.
 SHOWN = 100
@@ -45,8 +45,10 @@ def context(request, report, full=False):
         "summary": summary(report),
         "album_lines": lines[:SHOWN],
         "more_albums": max(len(lines) - SHOWN, 0),
+        "more_albums_shown": number(max(len(lines) - SHOWN, 0)),
         "unmatched": report.unmatched[:SHOWN],
         "more_unmatched": max(len(report.unmatched) - SHOWN, 0),
+        "more_unmatched_shown": number(max(len(report.unmatched) - SHOWN, 0)),
         "errors": report.errors,
         "warnings": report.plan.warnings[:SHOWN],
     }
@@ -66,14 +68,13 @@ def send_messages(request, report):
     for warning in report.plan.warnings[:SHOWN]:
         messages.warning(request, warning)
     if report.unmatched:
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)d file matches no pattern: %(path)s",
-                "%(count)d files match no pattern, for example %(path)s",
-                len(report.unmatched),
-            )
-            % {"count": len(report.unmatched), "path": report.unmatched[0]},
+        count = len(report.unmatched)
+        message = ngettext(
+            "%(count)s file matches no pattern: %(path)s",
+            "%(count)s files match no pattern, for example %(path)s",
+            count,
         )
+        path = report.unmatched[0]
+        messages.warning(request, message % {"count": number(count), "path": path})
     level = messages.SUCCESS if report.applied else messages.WARNING
     messages.add_message(request, level, summary(report))

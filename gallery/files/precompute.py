@@ -18,7 +18,7 @@ from . import cachefiles, locks
 
 
 @dataclasses.dataclass
-class Report:
+class PrecomputeReport:
     """What :func:`precompute` did: counts of files and photos."""
 
     created: int = 0  # resized files written
@@ -32,7 +32,7 @@ def precompute(photos, presets, jobs=None):
     sizes = [lookup(preset) for preset in presets]
     if hasattr(photos, "select_related"):
         photos = photos.select_related("album")  # workers make no query
-    report = Report()
+    report = PrecomputeReport()
     tasks = []
     for photo in photos:
         targets = missing_targets(photo, sizes)
