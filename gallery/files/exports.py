@@ -31,8 +31,8 @@ SWEEP_INTERVAL = 3600  # seconds between two looks for expired archives
 _last_sweep = 0.0
 
 
-def visible_photos(user, album):
-    """The photos of ``album`` that ``user`` may see, in album order."""
+def exported_photos(user, album):
+    """The photos of ``album`` that ``user`` may see, in album order, to export."""
     return list(access.visible_photos(user, album.photo_set.all()))
 
 
