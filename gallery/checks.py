@@ -213,7 +213,7 @@ def check_serving(app_configs=None, **kwargs):
 def check_resize(app_configs=None, **kwargs):
     """Report a custom GALLERY_RESIZE that is not an importable function."""
     # The default resizer ships with the package and has its own tests.
-    if not hasattr(settings, "GALLERY_RESIZE"):
+    if not conf.is_set("RESIZE"):
         return []
     try:
         resize = import_string(conf.RESIZE)

@@ -17,8 +17,6 @@ store the result (full, read-only); the view answers with a 503.
 
 import functools
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 from ..conf import conf
@@ -62,9 +60,3 @@ def get_preset(name):
         return None
     width, height, *rest = preset
     return int(width), int(height), bool(rest[0]) if rest else True
-
-
-@receiver(setting_changed)
-def reset_resize(*, setting, **kwargs):
-    if setting == "GALLERY_RESIZE":
-        get_resize.cache_clear()
