@@ -7,6 +7,7 @@ from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
 from .conf import conf
+from .resizers.presets import parse_preset
 from .storages import KINDS, get_storage, is_local
 
 ALBUM_CAPTURES = {"a_year", "a_month", "a_day"}
@@ -143,17 +144,13 @@ def check_patterns(app_configs=None, **kwargs):
     return errors
 
 
-def is_preset(value):
-    def positive(number):
-        return isinstance(number, int) and not isinstance(number, bool) and number > 0
-
-    return (
-        isinstance(value, list | tuple)
-        and len(value) == 3
-        and positive(value[0])
-        and positive(value[1])
-        and isinstance(value[2], bool)
-    )
+def malformed_presets():
+    """``(name, value)`` of the presets that :func:`parse_preset` rejects."""
+    for name, value in conf.RESIZE_PRESETS.items():
+        try:
+            parse_preset(value)
+        except ValueError:
+            yield name, value
 
 
 @register()
@@ -167,8 +164,7 @@ def check_presets(app_configs=None, **kwargs):
             "Width and height are positive integers and crop is True or False, "
             'for example "thumb": (128, 128, True).',
         )
-        for name, value in presets.items()
-        if not is_preset(value)
+        for name, value in malformed_presets()
     ]
     if "thumb" not in presets:
         errors.append(

@@ -20,6 +20,19 @@ import functools
 from django.utils.module_loading import import_string
 
 from ..conf import conf
+from .presets import Preset, get_preset, get_presets, parse_preset
+
+__all__ = [
+    "CacheUnavailable",
+    "CachedFile",
+    "ImageUnavailable",
+    "OriginalMissing",
+    "Preset",
+    "get_preset",
+    "get_presets",
+    "get_resize",
+    "parse_preset",
+]
 
 
 class CachedFile:
@@ -51,12 +64,3 @@ class CacheUnavailable(Exception):
 def get_resize():
     """Return the resize callable named by ``GALLERY_RESIZE``."""
     return import_string(conf.RESIZE)
-
-
-def get_preset(name):
-    """Return ``(width, height, crop)`` of preset ``name``, or ``None``."""
-    preset = conf.RESIZE_PRESETS.get(name)
-    if preset is None:
-        return None
-    width, height, *rest = preset
-    return int(width), int(height), bool(rest[0]) if rest else True
