@@ -28,6 +28,7 @@ logger = logging.getLogger("gallery.exports")
 BLOCK_SIZE = 1024 * 1024
 ARCHIVE_DIR = "exports"
 SWEEP_INTERVAL = 3600  # seconds between two looks for expired archives
+BUILD_EXPIRES = 3600  # seconds a shared lock outlives the request building an archive
 _last_sweep = 0.0
 
 
@@ -152,7 +153,8 @@ def build_once(chunks, cache, name, missing):
     Concurrent requests for the same archive all get their bytes at once,
     but only one of them writes it to the cache.
     """
-    with locks.lock(f"export:{name}", wait=False, timeout=3600) as building:
+    key = f"export:{name}"
+    with locks.lock(key, wait_up_to=0, expires=BUILD_EXPIRES) as building:
         if building:
             yield from tee_into_cache(chunks, cache, name, missing)
         else:
