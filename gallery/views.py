@@ -1,3 +1,11 @@
+"""The views named in :mod:`gallery.urls`: pages, then files.
+
+Pages (index, year, album, photo, latest) list what the visitor may see,
+with a fixed number of queries; files (resized images, originals, zip exports)
+are served only after the same access check. Every view asks
+:mod:`gallery.access` what is visible, and answers 404 for anything else.
+"""
+
 from django.http import (
     Http404,
     HttpResponseNotFound,

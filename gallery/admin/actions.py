@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from . import policies
 
+__all__ = ["AccessPolicyActions"]
+
 
 class AccessPolicyActions:
     """Admin actions setting or removing the access policies of the selection.

@@ -9,6 +9,8 @@ from .actions import AccessPolicyActions
 from .scan import scan_photos
 from .visibility import explain_album, explain_photo, names
 
+__all__ = ["AlbumAdmin", "PhotoAdmin"]
+
 
 class AccessPolicyInline(admin.StackedInline):
     filter_horizontal = ("groups", "users")

@@ -12,6 +12,8 @@ from ..models import Photo
 from ..scanning.report import album_lines, summary, unchanged_line
 from ..scanning.scanner import scan
 
+__all__ = ["scan_photos"]
+
 # Long lists are cut on the page; the command prints them in full.
 SHOWN = 100
 

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from ..models import Photo
 
+__all__ = ["names", "explain_album", "explain_photo"]
+
 SEE_ALL = gettext_lazy(
     "Only users with the “Can see all photos” permission can see it."
 )

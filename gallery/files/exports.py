@@ -23,6 +23,13 @@ from ..storages import get_storage, is_local
 from . import cachefiles, locks, serving
 from .http import content_disposition
 
+__all__ = [
+    "exported_photos",
+    "export_response",
+    "archive_name",
+    "delete_expired_archives",
+]
+
 logger = logging.getLogger("gallery.exports")
 
 BLOCK_SIZE = 1024 * 1024

@@ -16,6 +16,8 @@ from ..resizers.pillow import build_missing
 from ..storages import get_storage
 from . import cachefiles
 
+__all__ = ["Report", "precompute"]
+
 
 @dataclasses.dataclass
 class Report:

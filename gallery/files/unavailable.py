@@ -6,6 +6,8 @@ import logging
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+__all__ = ["storage_errors", "storage_unavailable_response", "when_storage_fails"]
+
 logger = logging.getLogger("gallery")
 
 RETRY_AFTER = 30  # seconds

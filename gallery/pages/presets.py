@@ -4,6 +4,8 @@ from django.utils.html import format_html
 
 from ..resizers.presets import get_preset
 
+__all__ = ["preset"]
+
 
 def preset(name):
     """Size of the preset ``name`` and the name of its ``2x`` variant, if any.

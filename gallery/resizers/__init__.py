@@ -13,6 +13,9 @@ It raises :class:`ImageUnavailable` when the original cannot be resized
 (truncated, not an image, empty, too large, missing); the view answers with a
 404. It raises :class:`CacheUnavailable` when the cache storage refuses to
 store the result (full, read-only); the view answers with a 503.
+
+The resize presets are read by :mod:`.presets`. Each module lists its public
+names in ``__all__``; anything else is internal.
 """
 
 import functools

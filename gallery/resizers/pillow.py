@@ -17,6 +17,8 @@ from ..files import cachefiles, locks
 from ..storages import get_storage, is_local
 from . import CachedFile, CacheUnavailable, ImageUnavailable, OriginalMissing
 
+__all__ = ["resize", "build_missing"]
+
 logger = logging.getLogger("gallery.resizers")
 
 # EXIF orientation -> transposition that shows the image upright.
