@@ -28,8 +28,11 @@ from ..storages import get_storage, is_local
 __all__ = ["lock"]
 
 BUCKETS = 4096  # bounds the number of lock files; collisions only serialize
-FIRST_POLL = 0.005  # seconds between two attempts, doubling up to LAST_POLL
-LAST_POLL = 0.05
+# Seconds between two attempts, doubling from FIRST_POLL up to a ceiling: an
+# attempt costs a system call for a file lock, a round trip for a cache lock.
+FIRST_POLL = 0.002
+FILE_POLL = 0.01
+CACHE_POLL = 0.05
 
 
 @contextlib.contextmanager
@@ -51,7 +54,7 @@ def lock(key, *, wait_up_to, expires):
         yield acquired
 
 
-def _attempt_until(attempt, wait_up_to):
+def _attempt_until(attempt, wait_up_to, poll):
     """Call ``attempt()`` until it returns true or ``wait_up_to`` seconds pass."""
     deadline = time.monotonic() + wait_up_to
     delay = FIRST_POLL
@@ -60,7 +63,7 @@ def _attempt_until(attempt, wait_up_to):
         if remaining <= 0:
             return False
         time.sleep(min(delay, remaining))
-        delay = min(2 * delay, LAST_POLL)
+        delay = min(2 * delay, poll)
     return True
 
 
@@ -90,7 +93,7 @@ def _file_lock(path, wait_up_to):
         return True
 
     try:
-        yield _attempt_until(attempt, wait_up_to)
+        yield _attempt_until(attempt, wait_up_to, FILE_POLL)
     finally:
         os.close(fd)  # releases the lock
 
@@ -98,7 +101,11 @@ def _file_lock(path, wait_up_to):
 @contextlib.contextmanager
 def _cache_lock(cache, key, wait_up_to, expires):
     token = uuid.uuid4().hex
-    acquired = _attempt_until(lambda: cache.add(key, token, expires), wait_up_to)
+
+    def attempt():
+        return cache.add(key, token, expires)
+
+    acquired = _attempt_until(attempt, wait_up_to, CACHE_POLL)
     try:
         yield acquired
     finally:
