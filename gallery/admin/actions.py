@@ -159,6 +159,10 @@ class AccessPolicyActions:
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "media": media,
         }
+        context["numbers"] = {
+            key: number(context[key])
+            for key in ("count", "with_policy", "without_policy", "unlisted")
+        }
         template = getattr(self, f"{action}_template")
         return TemplateResponse(request, template, context)
 

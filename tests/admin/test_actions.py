@@ -1,6 +1,7 @@
 """Messages of the admin actions: pluralised, with numbers written for the language."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import formats, translation
@@ -53,16 +54,21 @@ def test_refusal_counts_are_grouped():
     assert "1,000 of the selected photos have an access policy" in many
 
 
-@pytest.mark.django_db
-def test_the_admin_speaks_french_with_grouped_counts(client):
-    staff(client, *ALBUM_PERMS, "gallery.add_albumaccesspolicy")
+def many_albums(count=1200):
     albums = Album.objects.bulk_create(
         Album(category="Photos", dirpath=f"2013/{n:04}", date=datetime.date(2013, 1, 1))
-        for n in range(1200)
+        for n in range(count)
     )
     AlbumAccessPolicy.objects.bulk_create(
         AlbumAccessPolicy(album=album) for album in albums
     )
+    return albums
+
+
+@pytest.mark.django_db
+def test_the_admin_speaks_french_with_grouped_counts(client):
+    staff(client, *ALBUM_PERMS, "gallery.add_albumaccesspolicy")
+    albums = many_albums()
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "fr"
     response = act(client, "album", "set_access_policy", albums[:1], select_across=1)
     assert messages_of(response) == [
@@ -70,3 +76,25 @@ def test_the_admin_speaks_french_with_grouped_counts(client):
         "albums de la sélection ont déjà une règle d’accès, et vous n’avez pas la "
         "permission de modifier les règles d’accès aux albums."
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "You selected 1,200 albums. 1,200 of them already have"),
+        (
+            "fr",
+            "Éléments sélectionnés (albums)\xa0: 1{sep}200. Dans la sélection, "
+            "1{sep}200 ont déjà",
+        ),
+    ],
+)
+def test_action_pages_group_counts(admin_client, language, expected):
+    albums = many_albums()
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    response = act(
+        admin_client, "album", "set_access_policy", albums[:1], select_across=1
+    )
+    text = re.sub(r"[ \t\n]+", " ", response.content.decode())  # keeps \xa0
+    assert expected.format(sep=grouped(language)) in text
