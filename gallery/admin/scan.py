@@ -1,7 +1,7 @@
 """The "Scan photos" page of the admin: show the plan, then apply it."""
 
 from django.contrib import admin, messages
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -12,6 +12,8 @@ from ..models import Photo
 from ..scanning import scan
 from ..scanning.report import album_lines, number, summary, unchanged_line
 
+__all__ = ["scan_photos"]
+
 # Long lists are cut on the page; the command prints them in full.
 SHOWN = 100
 
@@ -20,7 +22,7 @@ SHOWN = 100
 def scan_photos(request):
     """GET: show what a scan would change. POST: scan, then report in messages."""
     if not request.user.has_perm("gallery.scan"):
-        raise Http404  # a refusal never tells what exists
+        raise PermissionDenied  # staff are told, as everywhere in the admin
     if request.method == "POST":
         full = request.POST.get("full") == "on"
         report = scan(full=full, force=request.POST.get("force") == "on")

@@ -26,10 +26,17 @@ def test_url_name():
     assert reverse("admin:gallery_scan_photos") == URL
 
 
-def test_staff_without_permission_gets_404(client, photo_tree):
+def test_staff_without_permission_gets_403(client, photo_tree):
     client.force_login(make_user(is_staff=True, perms=["gallery.view"]))
-    assert client.get(URL).status_code == 404
-    assert client.post(URL).status_code == 404
+    assert client.get(URL).status_code == 403
+    assert client.post(URL).status_code == 403
+    assert not Album.objects.exists()  # nothing was scanned
+
+
+def test_visitor_without_permission_still_gets_404_on_gallery_pages(client):
+    client.force_login(make_user(is_staff=True))
+    album = make_album()
+    assert client.get(album.get_absolute_url()).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client):

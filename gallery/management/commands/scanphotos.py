@@ -5,9 +5,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, npgettext_lazy
 
-from gallery.conf import conf
 from gallery.files.precompute import precompute
 from gallery.models import Photo
+from gallery.resizers.presets import get_presets
 from gallery.scanning import scan
 from gallery.scanning.report import (
     album_lines,
@@ -97,9 +97,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, full_sync, dry_run, force, verbosity, **options):
         self.verbosity = verbosity
-        unknown = [p for p in options["resize"] if p not in conf.RESIZE_PRESETS]
+        presets = get_presets()
+        unknown = [p for p in options["resize"] if p not in presets]
         if unknown:
-            known = ", ".join(sorted(conf.RESIZE_PRESETS)) or _("none")
+            known = ", ".join(sorted(presets)) or _("none")
             message = _("Unknown preset: %(unknown)s (known presets: %(known)s)")
             raise CommandError(
                 message % {"unknown": ", ".join(unknown), "known": known}
