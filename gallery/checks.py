@@ -8,6 +8,7 @@ from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
 from .conf import conf
+from .resizers.presets import parse_preset
 from .scanning import captures
 from .storages import KINDS, get_storage, is_local
 
@@ -137,17 +138,13 @@ def check_patterns(app_configs=None, **kwargs):
     return errors
 
 
-def is_preset(value):
-    def positive(number):
-        return isinstance(number, int) and not isinstance(number, bool) and number > 0
-
-    return (
-        isinstance(value, list | tuple)
-        and len(value) == 3
-        and positive(value[0])
-        and positive(value[1])
-        and isinstance(value[2], bool)
-    )
+def malformed_presets():
+    """``(name, value)`` of the presets that :func:`parse_preset` rejects."""
+    for name, value in conf.RESIZE_PRESETS.items():
+        try:
+            parse_preset(value)
+        except ValueError:
+            yield name, value
 
 
 @register()
@@ -161,8 +158,7 @@ def check_presets(app_configs=None, **kwargs):
             "Width and height are positive integers and crop is True or False, "
             'for example "thumb": (128, 128, True).',
         )
-        for name, value in presets.items()
-        if not is_preset(value)
+        for name, value in malformed_presets()
     ]
     if "thumb" not in presets:
         errors.append(
@@ -207,7 +203,7 @@ def check_serving(app_configs=None, **kwargs):
 def check_resize(app_configs=None, **kwargs):
     """Report a custom GALLERY_RESIZE that is not an importable function."""
     # The default resizer ships with the package and has its own tests.
-    if not hasattr(settings, "GALLERY_RESIZE"):
+    if not conf.is_set("RESIZE"):
         return []
     try:
         resize = import_string(conf.RESIZE)

@@ -63,7 +63,8 @@ def scan_lock(seconds):
 def resize_lock(seconds):
     from gallery.files import locks
 
-    with locks.lock("photo 1, version 1"):
+    with locks.lock("photo 1, version 1", wait_up_to=60, expires=60) as held:
+        assert held
         hold(seconds)
 
 

@@ -4,13 +4,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..conf import conf
 from ..models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy, ScanRun
+from ..resizers.presets import get_preset
 from .actions import AccessPolicyActions
 from .patterns import test_patterns
 from .resizing import ResizeActions
 from .scan import cancel_scan, scan_photos, scan_status
 from .visibility import explain_album, explain_photo, names
+
+__all__ = ["AlbumAdmin", "PhotoAdmin"]
 
 
 class AccessPolicyInline(admin.StackedInline):
@@ -174,7 +176,7 @@ class PhotoAdmin(GalleryAdmin):
 
     @admin.display(description=_("preview"))
     def preview(self, obj):
-        size = conf.RESIZE_PRESETS.get(self.preview_preset)
+        size = get_preset(self.preview_preset)
         if obj.pk is None or size is None:
             return "-"
         url = reverse(
@@ -186,8 +188,8 @@ class PhotoAdmin(GalleryAdmin):
             'loading="lazy" style="object-fit: contain"></a>',
             obj.get_absolute_url(),
             url,
-            size[0],
-            size[1],
+            size.width,
+            size.height,
         )
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from ..conf import conf
 from ..files.precompute import precompute
 from ..models import Photo
+from ..resizers.presets import get_presets
 
 
 class ResizeActions:
@@ -20,7 +21,7 @@ class ResizeActions:
         description=gettext_lazy("Create the resized images"), permissions=["scan"]
     )
     def create_resized_images(self, request, queryset):
-        presets = sorted(conf.RESIZE_PRESETS)
+        presets = sorted(get_presets())  # the well-formed ones
         album_ids = list(queryset.values_list("pk", flat=True))
         if conf.TASK_BACKEND:
             from ..tasks import enqueue, resize_photos

@@ -6,8 +6,9 @@ it. Without it, the scan runs in the request, as it always did.
 """
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -17,7 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ..conf import conf
 from ..models import Photo, ScanRun
 from ..scanning import runs, scan
-from ..scanning.report import album_lines, summary, unchanged_line
+from ..scanning.report import album_lines, number, summary, unchanged_line
+
+__all__ = ["cancel_scan", "require_scan_permission", "scan_photos", "scan_status"]
 
 # Long lists are cut on the page; the command prints them in full.
 SHOWN = 100
@@ -26,7 +29,7 @@ RECENT = 5  # runs listed on the page; the history has them all
 
 def require_scan_permission(request):
     if not request.user.has_perm("gallery.scan"):
-        raise Http404  # a refusal never tells what exists
+        raise PermissionDenied  # staff are told, as everywhere in the admin
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,8 +116,10 @@ def plan_context(report):
         "summary": summary(report),
         "album_lines": lines[:SHOWN],
         "more_albums": max(len(lines) - SHOWN, 0),
+        "more_albums_shown": number(max(len(lines) - SHOWN, 0)),
         "unmatched": report.unmatched[:SHOWN],
         "more_unmatched": max(len(report.unmatched) - SHOWN, 0),
+        "more_unmatched_shown": number(max(len(report.unmatched) - SHOWN, 0)),
         "errors": report.errors,
         "warnings": report.plan.warnings[:SHOWN],
     }
@@ -134,14 +139,13 @@ def send_messages(request, report):
     for warning in report.plan.warnings[:SHOWN]:
         messages.warning(request, warning)
     if report.unmatched:
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)d file matches no pattern: %(path)s",
-                "%(count)d files match no pattern, for example %(path)s",
-                len(report.unmatched),
-            )
-            % {"count": len(report.unmatched), "path": report.unmatched[0]},
+        count = len(report.unmatched)
+        message = ngettext(
+            "%(count)s file matches no pattern: %(path)s",
+            "%(count)s files match no pattern, for example %(path)s",
+            count,
         )
+        path = report.unmatched[0]
+        messages.warning(request, message % {"count": number(count), "path": path})
     level = messages.SUCCESS if report.applied else messages.WARNING
     messages.add_message(request, level, summary(report))

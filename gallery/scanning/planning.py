@@ -3,9 +3,11 @@
 import dataclasses
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Photo
 from .matching import nfc, too_long_for
+from .report import counted, number
 from .rows import NewPhoto, PhotoDate, PhotoRemoval, PhotoVersion
 
 __all__ = ["Plan", "make_plan"]
@@ -180,17 +182,21 @@ def _check_safety(plan, state, found):
         return
     names = ", ".join(nfc(album.dirpath) for album in removed[:10])
     if len(removed) > 10:
-        names += _(" and %(count)d more") % {"count": len(removed) - 10}
+        names += counted(_(" and %(count)s more"), len(removed) - 10)
     if present:
         why = _("The photo storage lacks most albums")
     else:
         why = _("The photo storage lists no photos")
-    plan.refusal = _(
-        "%(why)s: this scan would remove %(removed)d of %(total)d albums "
-        "(%(names)s). Scan again with force to do it."
+    total = len(state.albums)
+    plan.refusal = ngettext(
+        "%(why)s: this scan would remove %(removed)s of %(total)s album "
+        "(%(names)s). Scan again with force to do it.",
+        "%(why)s: this scan would remove %(removed)s of %(total)s albums "
+        "(%(names)s). Scan again with force to do it.",
+        total,
     ) % {
         "why": why,
-        "removed": len(removed),
-        "total": len(state.albums),
+        "removed": number(len(removed)),
+        "total": number(total),
         "names": names,
     }

@@ -2,13 +2,15 @@
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, npgettext_lazy
 
 from .matching import nfc
 
 __all__ = [
     "PHASES",
     "album_lines",
+    "counted",
+    "number",
     "photo_lines",
     "progress_line",
     "summary",
@@ -55,11 +57,12 @@ def photo_lines(report):
         }
     redated = len(plan.photos_redate)
     if redated:
-        yield ngettext(
-            "Fixing the date of %(count)d photo",
-            "Fixing the dates of %(count)d photos",
+        message = ngettext(
+            "Fixing the date of %(count)s photo",
+            "Fixing the dates of %(count)s photos",
             redated,
-        ) % {"count": redated}
+        )
+        yield counted(message, redated)
     for version in plan.photos_refresh:
         name = nfc(version.filename)
         yield _("Refreshing photo %(name)s (file replaced)") % {"name": name}
@@ -67,32 +70,51 @@ def photo_lines(report):
 
 def summary(report):
     """One line: what was (or would be) done, and how long it took."""
-    counts = report.counts
-    text = (
-        _(
-            "%(albums_added)d albums added, %(albums_removed)d removed, "
-            "%(albums_moved)d moved, %(photos_added)d photos added, "
-            "%(photos_removed)d removed, %(photos_redated)d redated, "
-            "%(photos_refreshed)d refreshed"
-        )
-        % counts
-    )
+    parts = _change_counts(report.counts)
+    errors = len(report.errors)
+    if errors:
+        message = ngettext("%(count)s error", "%(count)s errors", errors)
+        parts.append(counted(message, errors))
     if report.dry_run:
         prefix = _("Dry run, nothing changed; would do")
     elif report.applied:
         prefix = _("Done")
     else:
         prefix = _("Nothing changed; planned")
-    errors = len(report.errors)
-    if errors:
-        text += ngettext(", %(count)d error", ", %(count)d errors", errors) % {
-            "count": errors
-        }
-    return _("%(prefix)s: %(text)s in %(seconds).2f s") % {
+    return _("%(prefix)s: %(text)s in %(seconds)s s") % {
         "prefix": prefix,
-        "text": text,
-        "seconds": report.seconds,
+        "text": ", ".join(parts),
+        "seconds": number_format(report.seconds, decimal_pos=2),
     }
+
+
+def _change_counts(counts):
+    """Each count of changes in words: ``["3 albums added", "0 removed", ...]``."""
+    return [counted(message, counts[key]) for key, message in _CHANGES.items()]
+
+
+# Chosen by the count of key "n"; the context gives French its genders.
+_CHANGES = {
+    "albums_added": npgettext_lazy(
+        "albums", "%(count)s album added", "%(count)s albums added", "n"
+    ),
+    "albums_removed": npgettext_lazy(
+        "albums", "%(count)s removed", "%(count)s removed", "n"
+    ),
+    "albums_moved": npgettext_lazy("albums", "%(count)s moved", "%(count)s moved", "n"),
+    "photos_added": npgettext_lazy(
+        "photos", "%(count)s photo added", "%(count)s photos added", "n"
+    ),
+    "photos_removed": npgettext_lazy(
+        "photos", "%(count)s removed", "%(count)s removed", "n"
+    ),
+    "photos_redated": npgettext_lazy(
+        "photos", "%(count)s redated", "%(count)s redated", "n"
+    ),
+    "photos_refreshed": npgettext_lazy(
+        "photos", "%(count)s refreshed", "%(count)s refreshed", "n"
+    ),
+}
 
 
 def unchanged_line(report, command=True):
@@ -101,18 +123,31 @@ def unchanged_line(report, command=True):
     if not count:
         return ""
     if not command:
-        return ngettext(
-            "%(count)d directory unchanged since the last scan was not read again.",
-            "%(count)d directories unchanged since the last scan were not read again.",
+        message = ngettext(
+            "%(count)s directory unchanged since the last scan was not read again.",
+            "%(count)s directories unchanged since the last scan were not read again.",
             count,
-        ) % {"count": count}
-    return ngettext(
-        "%(count)d directory unchanged since the last scan was not read again "
-        "(--full reads it)",
-        "%(count)d directories unchanged since the last scan were not read again "
-        "(--full reads them)",
-        count,
-    ) % {"count": count}
+        )
+    else:
+        message = ngettext(
+            "%(count)s directory unchanged since the last scan was not read again "
+            "(--full reads it)",
+            "%(count)s directories unchanged since the last scan were not read again "
+            "(--full reads them)",
+            count,
+        )
+    return counted(message, count)
+
+
+def number(value):
+    """``value`` formatted for the active language, thousands grouped: ``100,000``."""
+    return number_format(value, force_grouping=True)
+
+
+def counted(message, count):
+    """``message`` with ``%(count)s`` replaced by ``count`` formatted by
+    :func:`number`; a lazy plural keyed on ``"n"`` is chosen by ``count``."""
+    return message % {"n": count, "count": number(count)}
 
 
 PHASES = {
@@ -128,20 +163,11 @@ def progress_line(phase, done, total, elapsed, remaining=None):
     parts = [str(PHASES.get(phase, phase or _("Starting")))]
     if total:
         parts.append(
-            _("%(done)s of %(total)s")
-            % {"done": _intcomma(done), "total": _intcomma(total)}
+            _("%(done)s of %(total)s") % {"done": number(done), "total": number(total)}
         )
     elif done:
-        parts.append(
-            ngettext("%(count)s file", "%(count)s files", done)
-            % {"count": _intcomma(done)}
-        )
+        parts.append(counted(ngettext("%(count)s file", "%(count)s files", done), done))
     times = _("%(elapsed)d s elapsed") % {"elapsed": elapsed}
     if remaining is not None:
         times += ", " + _("about %(remaining)d s left") % {"remaining": remaining}
     return _("%(what)s (%(times)s)") % {"what": ", ".join(parts), "times": times}
-
-
-def _intcomma(number):
-    """``number`` with its thousands grouped as in the active language."""
-    return number_format(number, force_grouping=True)

@@ -46,7 +46,7 @@ def wait_for_scan_lock(seconds):
     for another scan to release it; raise :class:`ScanBusy` if it does not.
 
     On SQLite the wait is the connection's busy timeout (its ``timeout``
-    option), not ``seconds``. Reads are never blocked.
+    option), not ``seconds``. Pages can still read while it is held.
     """
     table = connection.ops.quote_name(Album._meta.db_table)
     try:

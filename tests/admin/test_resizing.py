@@ -2,8 +2,8 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.base import ContentFile
 
-from gallery.conf import conf
 from gallery.files import cachefiles
+from gallery.resizers.presets import get_presets
 from gallery.storages import get_storage
 from tests.builders import make_album, make_image, make_photo, make_user
 
@@ -40,7 +40,7 @@ def test_in_the_request_without_a_task_backend(owner):
     response = run_action(owner, album)
 
     messages = [str(m) for m in response.context["messages"]]
-    presets = len(conf.RESIZE_PRESETS)
+    presets = len(get_presets())
     assert messages == [
         f"Resized images: {2 * presets} created, 0 already cached, 0 failed."
     ]

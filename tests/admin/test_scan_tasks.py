@@ -136,11 +136,11 @@ def test_status_and_cancel_need_the_scan_permission(client):
 
     assert (
         client.get(reverse("admin:gallery_scan_status", args=[run.pk])).status_code
-        == 404
+        == 403
     )
     assert (
         client.post(reverse("admin:gallery_scan_cancel", args=[run.pk])).status_code
-        == 404
+        == 403
     )
     assert client.get("/admin/gallery/scanrun/").status_code == 403
     run.refresh_from_db()
@@ -167,7 +167,7 @@ def test_recent_runs_on_the_scan_page(scanner, photo_tree):
     content = scanner.get(URL).content.decode()
 
     assert "Recent scans" in content
-    assert "Done: 1 albums added" in content
+    assert "Done: 1 album added" in content
     assert reverse("admin:gallery_scanrun_changelist") in content
 
 
@@ -206,4 +206,4 @@ def test_pattern_tester_samples_the_storage(scanner, photo_tree):
 def test_pattern_tester_needs_the_scan_permission(client):
     client.force_login(make_user(is_staff=True, perms=["gallery.view"]))
 
-    assert client.get(reverse("admin:gallery_test_patterns")).status_code == 404
+    assert client.get(reverse("admin:gallery_test_patterns")).status_code == 403

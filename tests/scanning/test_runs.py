@@ -38,7 +38,7 @@ def test_command_records_its_run(photo_tree):
     assert (run.origin, run.user, run.state) == ("command", None, "done")
     assert run.counts["albums_added"] == 1
     assert run.counts["photos_added"] == 3
-    assert run.summary.startswith("Done: 1 albums added")
+    assert run.summary.startswith("Done: 1 album added")
     assert run.started_at <= run.finished_at
     assert run.seconds >= 0
 
@@ -72,7 +72,7 @@ def test_refused_scan_is_recorded_as_failed(photo_tree):
     run.refresh_from_db()
     assert report.refused
     assert run.state == "failed"
-    assert "would remove 1 of 1 albums" in run.errors[0]
+    assert "would remove 1 of 1 album " in run.errors[0]
 
 
 @pytest.mark.parametrize("phase", ["list", "match", "plan", "apply"])

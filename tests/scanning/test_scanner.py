@@ -13,7 +13,7 @@ from django.test import override_settings
 
 from gallery.models import Album, Photo
 from gallery.scanning import ScanOptions, scan
-from gallery.scanning import state as scan_db
+from gallery.scanning import state as scan_state
 from gallery.scanning.rows import PhotoRemoval, PhotoVersion, StoredPhoto
 from tests.builders import make_album, make_album_policy, make_photo
 
@@ -198,7 +198,7 @@ def test_state_rows_and_plan_rows_have_named_fields(photo_tree):
     photo_tree.album(SNOW, 2)
     scan()
     album = Album.objects.get()
-    state = scan_db.read_state()
+    state = scan_state.read_state()
     row = state.photos[album.pk]["2013-01-19_10-00-00.jpg"]
     assert isinstance(row, StoredPhoto)
     assert (row.album_id, row.filename, row.size) == (
@@ -411,14 +411,14 @@ def test_error_half_way_leaves_the_database_as_it_was(photo_tree, monkeypatch):
     before = contents()
     photo_tree.album(RAIN, 2, day="2013-02-01")
     (photo_tree.root / SNOW / "2013-01-19_10-00-00.jpg").unlink()
-    real_insert = scan_db.insert_rows
+    real_insert = scan_state.insert_rows
 
     def insert_rows(model, fields, rows):
         if model is Photo:
             raise DatabaseError("disk I/O error")
         return real_insert(model, fields, rows)
 
-    monkeypatch.setattr(scan_db, "insert_rows", insert_rows)
+    monkeypatch.setattr(scan_state, "insert_rows", insert_rows)
     report = scan()
     assert report.fatal == "The scan failed and changed nothing: disk I/O error"
     assert contents() == before
@@ -432,7 +432,7 @@ def test_scan_waits_for_or_refuses_a_running_scan(photo_tree, transactional_db):
     def hold_the_lock():
         try:
             with transaction.atomic():
-                scan_db.wait_for_scan_lock(1)
+                scan_state.wait_for_scan_lock(1)
                 locked.set()
                 release.wait(10)
         finally:
