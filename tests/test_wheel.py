@@ -220,6 +220,13 @@ def test_the_tutorial_site_works(site):
         if command == ["createsuperuser"]:
             command.append("--noinput")
         run(python, "manage.py", *command, cwd=project, env=env)
+    (explain,) = manage_commands(blocks["tutorial-explain"])
+    explained = run(python, "manage.py", *explain, cwd=project, env=env)
+    assert (
+        "2013/01_19_Winter in Paris/2013-01-19_10-02-03.jpg\n"
+        "  pattern 1 (Photos): album of 2013-01-19 named “Winter in Paris”, "
+        "photo of 2013-01-19 10:02:03\n"
+    ) in explained
     scan = run(python, "manage.py", "scanphotos", cwd=project, env=env)
     assert manage_commands(blocks["tutorial-scan"]) == [["scanphotos"]]
     assert "Winter in Paris" in scan
