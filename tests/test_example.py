@@ -21,7 +21,14 @@ LINK_LINE = re.compile(r"^  (http://\S+/login/link/\?sesame=\S+)$", re.MULTILINE
 
 def demo_env(var_dir):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    return {**env, "GALLERY_EXAMPLE_VAR": str(var_dir), "PYTHONUNBUFFERED": "1"}
+    # The gallery of this checkout, whatever the virtualenv has installed.
+    path = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return {
+        **env,
+        "GALLERY_EXAMPLE_VAR": str(var_dir),
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": path,
+    }
 
 
 def prepare(var_dir):
@@ -176,6 +183,13 @@ def test_demo_in_the_browser(demo_site, page):
 
     page.goto(base_url + reverse("admin:gallery_scan_photos"))
     screenshot(page, "admin-scan")
+
+    page.click("input[name=sample]")  # the pattern tester, on the demo's tree
+    results = page.locator("table.pattern-results")
+    assert results.locator("tr.outcome-matched", has_text="Winter in Paris").count()
+    assert results.locator("tr.outcome-ignored", has_text="CREDITS.txt").count() == 1
+    assert results.locator("tr.outcome-unmatched").count() == 0
+    screenshot(page, "admin-pattern-tester", full_page=True)
 
 
 @pytest.mark.browser
