@@ -12,6 +12,11 @@ A scan runs in phases, one module each:
 :mod:`.rows` names the fields of the photo rows these phases pass on, and
 :mod:`.captures` the named groups of the patterns. :func:`scan` is the one
 entry point; it prints nothing and returns a :class:`ScanReport`.
+
+Around it, :mod:`.runs` records each scan in the history, with its progress,
+and cancels it on request (the admin, the command and the background tasks of
+:mod:`gallery.tasks` run scans through it); :mod:`.explain` tells what the
+patterns make of a path, for the pattern tester.
 """
 
 from .scanner import ScanOptions, ScanReport, scan

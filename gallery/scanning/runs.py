@@ -44,10 +44,7 @@ def status(run, now=None):
     """What the admin shows of ``run``: its state and a line on its progress."""
     now = now or timezone.now()
     elapsed = (now - run.started_at).total_seconds() if run.started_at else 0
-    remaining = None
-    if run.total and run.done and run.phase_started_at:
-        spent = (now - run.phase_started_at).total_seconds()
-        remaining = spent * (run.total - run.done) / run.done
+    remaining = _remaining(run, now)
     line = ""
     if run.state == ScanRun.State.RUNNING:
         line = progress_line(run.phase, run.done, run.total, elapsed, remaining)
@@ -61,6 +58,14 @@ def status(run, now=None):
         "elapsed": round(elapsed, 1),
         "remaining": None if remaining is None else round(remaining, 1),
     }
+
+
+def _remaining(run, now):
+    """Seconds left in the current phase at its pace so far, or None if unknown."""
+    if not (run.total and run.done and run.phase_started_at):
+        return None
+    spent = (now - run.phase_started_at).total_seconds()
+    return spent * (run.total - run.done) / run.done
 
 
 class Cancelled(Exception):
