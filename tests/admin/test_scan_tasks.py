@@ -207,3 +207,22 @@ def test_pattern_tester_needs_the_scan_permission(client):
     client.force_login(make_user(is_staff=True, perms=["gallery.view"]))
 
     assert client.get(reverse("admin:gallery_test_patterns")).status_code == 403
+
+
+def test_queries_of_the_status_and_of_the_page(
+    scanner, photo_tree, backend, django_assert_num_queries
+):
+    for _ in range(3):
+        scanner.post(URL)
+    run = ScanRun.objects.first()
+    status_url = reverse("admin:gallery_scan_status", args=[run.pk])
+    scanner.get(status_url)  # the session and the user, once loaded, are cached
+
+    # Session, user, its two kinds of permissions, settling stale runs, the run.
+    with django_assert_num_queries(6):
+        scanner.get(status_url)
+    # Session, user, permissions, settling stale runs, the recent runs with
+    # their users: whatever the number of runs.
+    with django_assert_num_queries(6):
+        content = scanner.get(URL).content.decode()
+    assert content.count('class="scan-progress module"') == 3
