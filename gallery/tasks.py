@@ -36,6 +36,21 @@ def resize_photos(album_ids, presets):
     return {"created": report.created, "failed": len(report.failed)}
 
 
+def queue_scan(run):
+    """Queue the scan of ``run``; return whether the backend took it.
+
+    A backend that refuses it (unreachable, misconfigured) fails the run.
+    """
+    try:
+        result = enqueue(scan_photos, run.pk)
+    except Exception as exc:  # any backend error
+        runs.fail(run, f"{type(exc).__name__}: {exc}")
+        return False
+    run.task_id = str(result.id)
+    run.save(update_fields=["task_id"])
+    return True
+
+
 def enqueue(task_function, *args):
     """Queue ``task_function`` on the gallery's task backend; return the result."""
     return task_function.using(backend=conf.TASK_BACKEND).enqueue(*args)

@@ -57,11 +57,13 @@ def start_scan(request):
         force=request.POST.get("force") == "on",
     )
     if conf.TASK_BACKEND:
-        from ..tasks import enqueue, scan_photos
+        from ..tasks import queue_scan
 
-        run.task_id = str(enqueue(scan_photos, run.pk).id)
-        run.save(update_fields=["task_id"])
-        messages.info(request, _("The scan is queued; its progress shows below."))
+        if queue_scan(run):
+            messages.info(request, _("The scan is queued; its progress shows below."))
+        else:
+            message = _("The scan could not be queued: %(error)s")
+            messages.error(request, message % {"error": run.errors[0]})
     else:
         report = runs.execute(run)
         send_messages(request, report)

@@ -30,6 +30,7 @@ __all__ = [
     "Recorder",
     "cancel",
     "execute",
+    "fail",
     "settle_stale",
     "start",
     "status",
@@ -120,6 +121,12 @@ def _record(run, report):
     run.summary = summary(report)
     state = ScanRun.State.DONE if report.applied else ScanRun.State.FAILED
     _finish(run, state)
+
+
+def fail(run, error):
+    """Record that ``run`` failed with ``error`` before or outside its scan."""
+    run.errors = [error]
+    _finish(run, ScanRun.State.FAILED)
 
 
 def _finish(run, state):

@@ -226,3 +226,21 @@ def test_queries_of_the_status_and_of_the_page(
     with django_assert_num_queries(6):
         content = scanner.get(URL).content.decode()
     assert content.count('class="scan-progress module"') == 3
+
+
+def test_a_backend_that_refuses_the_task_fails_the_run(
+    scanner, photo_tree, backend, monkeypatch
+):
+    def refuse(*args):
+        raise ConnectionError("no broker")
+
+    monkeypatch.setattr(backend, "enqueue", refuse)
+
+    response = scanner.post(URL, follow=True)
+
+    run = ScanRun.objects.get()
+    assert (run.state, run.errors) == ("failed", ["ConnectionError: no broker"])
+    assert "The scan could not be queued: ConnectionError: no broker" in (
+        response.content.decode()
+    )
+    assert 'class="scan-progress module"' not in response.content.decode()
