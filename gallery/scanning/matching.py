@@ -110,14 +110,19 @@ class Found:
             album.photos = {}
 
 
-def match_listing(listing, rules, trace=False):
-    """Group the matched files of ``listing`` into albums; collect the rest."""
+def match_listing(listing, rules, trace=False, progress=None):
+    """Group the matched files of ``listing`` into albums; collect the rest.
+
+    ``progress("match", files so far, files in all)`` is called at each new
+    album.
+    """
     found = Found()
     albums = found.albums
     zone = photo_zone()
     match_path, normalize = rules.match, unicodedata.normalize
+    total = len(listing.files)
     album = FoundAlbum("", "\0")  # no file is in this one
-    for stored in listing.files:
+    for done, stored in enumerate(listing.files):
         name = stored.name
         path = normalize("NFC", name)
         result = match_path(path)
@@ -143,6 +148,8 @@ def match_listing(listing, rules, trace=False):
             if album is None:
                 album = FoundAlbum(category, dirpath, first=(normal_filename, match))
                 albums[category, normal_dirpath] = album
+                if progress:
+                    progress("match", done, total)
         if normal_filename < album.first[0]:
             album.first = normal_filename, match
         album.photos[normal_filename] = FoundPhoto(

@@ -194,7 +194,9 @@ def _no_progress(phase, done, total):
 def _match(report, listing, options):
     """Match the listed files against the rules; the listing lets them go."""
     report.unreadable = listing.unreadable
-    report.found = match_listing(listing, options.rules, options.trace)
+    report.found = match_listing(
+        listing, options.rules, options.trace, options.progress
+    )
     report.unchanged_directories = len(listing.unchanged)
     listing.files = []  # the albums found hold what the next phases need
 

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from gallery.models import Album, Photo, ScanRun
-from gallery.scanning import runs
+from gallery.scanning import runs, scan
 from tests.builders import make_user
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +137,21 @@ def test_progress_is_written_as_the_scan_moves(photo_tree):
     assert ("running", "apply", True) in seen
     phases = [item[0] for item in seen if len(item) == 3 and item[0] != "running"]
     assert list(dict.fromkeys(phases)) == ["list", "match", "plan", "apply"]
+
+
+def test_listing_and_matching_count_files_as_they_go(photo_tree):
+    photo_tree.album(SNOW, 3).album(RAIN, 2)
+    seen = []
+
+    scan(progress=lambda *args: seen.append(args))
+
+    # After each directory; the albums come in the order of the listing.
+    listed = [done for phase, done, _ in seen if phase == "list"]
+    assert listed == sorted(listed)
+    assert listed[-1] in (2, 3)  # before the last album was read
+    matched = [(done, total) for phase, done, total in seen if phase == "match"]
+    assert matched[:2] == [(0, 5), (0, 5)]  # the phase starts, the first album
+    assert matched[2:] in ([(2, 5)], [(3, 5)])  # the second album
 
 
 def test_stale_runs_are_settled_as_failed(settings):
