@@ -142,3 +142,19 @@ def test_workers_import_the_gallery_of_their_side(monkeypatch):
     monkeypatch.setattr(baseline.subprocess, "run", run)
     assert baseline.compare("bench_x.py") == {"baseline": {"t": 1}, "current": {"t": 1}}
     assert seen == {"baseline": None, "current": str(baseline.ROOT)}
+
+
+def test_floor_script_times_the_floor_and_the_scan_of_a_small_tree():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(run_all.__file__).with_name("floor_scan.py")
+    command = [sys.executable, str(script), "--albums", "3", "--photos", "2"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "6 photos in 3 albums"
+    assert lines[1].startswith("floor: ") and lines[2].startswith("scan:  ")
+    assert lines[3].startswith("scan / floor: ")

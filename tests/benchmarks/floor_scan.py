@@ -94,20 +94,22 @@ def worker(kind, root, database):
     """Migrate ``database``, then time one kind of scan; print JSON."""
     sys.path.insert(0, str(HERE))
     sys.path.insert(0, str(ROOT))
-    from django.core.files.storage import FileSystemStorage
-    from workspace import SCAN_PATTERN, setup_scan
+    from workspace import (
+        SCAN_PATTERN,
+        folder_storages,
+        scan,
+        scan_settings,
+        setup_django,
+    )
 
-    def storages():
-        cache = FileSystemStorage(location=database + ".cache")
-        return FileSystemStorage(location=root), cache
-
-    setup_scan(database, "Europe/Paris", storages)
+    storages = folder_storages(root, database + ".cache")
+    setup_django(storages, database=database, **scan_settings("Europe/Paris"))
     if kind == "floor":
         seconds = floor(root, database, SCAN_PATTERN)
     else:
-        from bench_scan import timed_scan
-
-        seconds = timed_scan()[0]
+        started = time.perf_counter()
+        scan()
+        seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "peak_mb": peak}))
 
@@ -115,7 +117,9 @@ def worker(kind, root, database):
 def measure(kind, root, workdir, number):
     database = str(workdir / f"{kind}{number}.sqlite3")
     command = [sys.executable, __file__, "--worker", kind, str(root), database]
-    output = subprocess.run(command, check=True, capture_output=True, text=True)
+    output = subprocess.run(command, capture_output=True, text=True, check=False)
+    if output.returncode:
+        raise RuntimeError(f"the {kind} worker failed:\n{output.stderr}")
     return json.loads(output.stdout.splitlines()[-1])
 
 
@@ -128,6 +132,7 @@ def main():
     if args.worker:
         return worker(*args.worker)
     sys.path.insert(0, str(HERE))
+    sys.path.insert(0, str(ROOT))
     from bench_scan import make_tree
 
     with tempfile.TemporaryDirectory(prefix="bench-floor-") as workdir:
