@@ -267,7 +267,7 @@ def check_task_backend(app_configs=None, **kwargs):
     if not tasks_framework():
         return [
             error(
-                "E012",
+                "E014",
                 "GALLERY_TASK_BACKEND is set but Django's tasks framework is missing.",
                 "On Django 5.2, install myks-gallery[tasks] (the django-tasks "
                 "backport), or remove the setting to scan in the request.",
@@ -276,7 +276,7 @@ def check_task_backend(app_configs=None, **kwargs):
     if alias not in getattr(settings, "TASKS", {}):
         return [
             error(
-                "E013",
+                "E015",
                 f"GALLERY_TASK_BACKEND {alias!r} is not an alias of TASKS.",
                 "Name a backend of TASKS whose workers run the gallery's tasks, "
                 "or remove the setting to scan in the request.",

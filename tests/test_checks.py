@@ -179,17 +179,17 @@ class ChecksTests(SimpleTestCase):
         self.assertEqual(self.gallery_messages(), [])
 
     @override_settings(GALLERY_TASK_BACKEND="gallery", TASKS={})
-    def test_e012_tasks_framework_missing(self):
+    def test_e014_tasks_framework_missing(self):
         import sys
 
         # Neither Django 6's django.tasks nor the backport can be imported.
         missing = {"django.tasks": None, "django_tasks": None}
         with mock.patch.dict(sys.modules, missing):
-            self.assertReports("gallery.E012")
+            self.assertReports("gallery.E014")
 
     @override_settings(GALLERY_TASK_BACKEND="gallery", TASKS={})
-    def test_e013_task_backend_not_in_tasks(self):
-        self.assertReports("gallery.E013")
+    def test_e015_task_backend_not_in_tasks(self):
+        self.assertReports("gallery.E015")
 
     @override_settings(
         GALLERY_TASK_BACKEND="gallery",
@@ -199,9 +199,9 @@ class ChecksTests(SimpleTestCase):
         self.assertEqual(self.gallery_messages(), [])
 
 
-# E012 needs the tasks framework uninstalled: only its own test above shows it.
+# E014 needs the tasks framework uninstalled: only its own test above shows it.
 ALL_IDS = [
-    *(f"gallery.E{number:03d}" for number in (*range(1, 12), 13)),
+    *(f"gallery.E{number:03d}" for number in (*range(1, 12), 15)),
     *(f"gallery.W{number:03d}" for number in range(1, 4)),
 ]
 

@@ -20,4 +20,4 @@ GALLERY_RESIZE_PRESETS = {"standard": (768, 0, False)}  # E007, E008
 GALLERY_RESIZE = "tests.nowhere.resize"  # E009
 GALLERY_REMOTE_SERVING = "proxy"  # E010
 GALLERY_LOCK_CACHE = "locks"  # E011
-GALLERY_TASK_BACKEND = "background"  # E013
+GALLERY_TASK_BACKEND = "background"  # E015
