@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): setup.py pyproject.toml requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[s3,thumbor]" -r requirements-test.txt
+	$(PY) -m pip install --quiet -e ".[s3,thumbor,heif]" -r requirements-test.txt
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -16,6 +16,7 @@ setup(
     extras_require={
         "s3": ["django-storages[s3]>=1.14", "boto3"],
         "thumbor": ["libthumbor>=2"],
+        "heif": ["pillow-heif>=0.16"],
     },
     classifiers=[
         "Development Status :: 4 - Beta",

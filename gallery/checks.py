@@ -7,6 +7,7 @@ from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
 from .conf import conf
+from .resizers.formats import FORMATS, heif_available
 from .storages import KINDS, get_storage, is_local
 
 ALBUM_CAPTURES = {"a_year", "a_month", "a_day"}
@@ -231,6 +232,40 @@ def check_resize(app_configs=None, **kwargs):
             '"gallery.resizers.pillow.resize".',
         )
     ]
+
+
+def names_heif(entry):
+    """Whether a ``GALLERY_PATTERNS`` entry names the .heic or .heif extension."""
+    regex = entry[1] if isinstance(entry, list | tuple) and len(entry) == 2 else ""
+    source = regex.pattern if isinstance(regex, re.Pattern) else str(regex)
+    return bool(re.search(r"he(?:ic|if)", source, re.IGNORECASE))
+
+
+@register()
+def check_formats(app_configs=None, **kwargs):
+    """Report HEIC/HEIF originals that cannot be resized, and unknown formats."""
+    errors = []
+    if any(names_heif(entry) for entry in conf.PATTERNS) and not heif_available():
+        errors.append(
+            warning(
+                "W004",
+                "GALLERY_PATTERNS match HEIC/HEIF files but pillow-heif is not "
+                "installed: their thumbnails cannot be made.",
+                'Install the heif extra: pip install "myks-gallery[heif]".',
+            )
+        )
+    unknown = [name for name in conf.RESIZE_FORMATS if name not in FORMATS]
+    if unknown or isinstance(conf.RESIZE_FORMATS, str):
+        errors.append(
+            error(
+                "E012",
+                f"GALLERY_RESIZE_FORMATS is {conf.RESIZE_FORMATS!r}.",
+                "Give a list of formats among "
+                f"{', '.join(map(repr, FORMATS))}, for example "
+                '["avif", "webp", "jpeg"]; end it with "jpeg" or "png".',
+            )
+        )
+    return errors
 
 
 # Caches that cannot hold a lock between processes or servers.

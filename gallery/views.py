@@ -5,6 +5,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ArchiveIndexView, DetailView, YearArchiveView
@@ -12,7 +13,7 @@ from django.views.generic.dates import timezone_today
 
 from . import access, resizers
 from .conf import conf
-from .files import exports, serving, unavailable
+from .files import cachefiles, exports, serving, unavailable
 from .files.unavailable import when_storage_fails
 from .models import Album, Photo
 from .pages.links import add_album_links, year_links
@@ -22,6 +23,7 @@ from .pages.photolist import PhotoList
 from .pages.presets import preset
 from .pages.previews import attach_previews
 from .pages.search import search_albums
+from .resizers import formats
 from .storages import get_storage
 
 UNAVAILABLE_MAX_AGE = 3600
@@ -187,18 +189,25 @@ def resized_photo(request, preset, pk):
     if size is None:
         raise Http404
     photo = visible_photo_or_404(request, pk)
+    format = formats.negotiate(request.headers.get("Accept"))
+    options = {} if format is None else {"format": format}
     try:
-        result = resizers.get_resize()(photo, *size)
+        result = resizers.get_resize()(photo, *size, **options)
     except resizers.ImageUnavailable:
         return unavailable_response()
     except resizers.CacheUnavailable:
         return unavailable.unavailable_response()
     if isinstance(result, resizers.CachedFile):
-        cache = get_storage("cache")
-        return serving.serve(request, cache, result.name, filename=photo.filename)
-    response = HttpResponseRedirect(result)
-    # The URL outlives the access check: keep shared caches from storing it.
-    response["Cache-Control"] = "private, no-store"
+        filename = cachefiles.resized_filename(photo.filename, result.name)
+        response = serving.serve(
+            request, get_storage("cache"), result.name, filename=filename
+        )
+    else:
+        response = HttpResponseRedirect(result)
+        # The URL outlives the access check: keep shared caches from storing it.
+        response["Cache-Control"] = "private, no-store"
+    if format is not None:
+        patch_vary_headers(response, ["Accept"])
     return response
 
 

@@ -11,6 +11,7 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
+from ..conf import conf
 from ..resizers import ImageUnavailable, OriginalMissing, get_preset
 from ..resizers.pillow import build
 from ..storages import get_storage
@@ -30,13 +31,14 @@ class Report:
 def precompute(photos, presets, jobs=None):
     """Create the missing resized versions of ``photos`` for ``presets``."""
     sizes = [lookup(preset) for preset in presets]
+    formats = list(conf.RESIZE_FORMATS) or [None]
     if hasattr(photos, "select_related"):
         photos = photos.select_related("album")  # workers make no query
     report = Report()
     tasks = []
     for photo in photos:
-        targets = missing_targets(photo, sizes)
-        report.existing += len(sizes) - len(targets)
+        targets = missing_targets(photo, sizes, formats)
+        report.existing += len(sizes) * len(formats) - len(targets)
         if targets:
             tasks.append((photo, targets))
     jobs = jobs or os.cpu_count() or 1
@@ -74,9 +76,14 @@ def lookup(preset):
     return size
 
 
-def missing_targets(photo, sizes):
+def missing_targets(photo, sizes, formats=(None,)):
+    """``(name, width, height, crop, format)`` of the versions not in the cache."""
     cache = get_storage("cache")
-    targets = [(cachefiles.resized_name(photo, *size), *size) for size in sizes]
+    targets = [
+        (cachefiles.resized_name(photo, *size, format), *size, format)
+        for size in sizes
+        for format in formats
+    ]
     return [target for target in targets if not cache.exists(target[0])]
 
 

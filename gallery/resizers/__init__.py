@@ -1,7 +1,9 @@
 """The resizer chosen by ``GALLERY_RESIZE`` and the contract it follows.
 
-A resizer is a callable ``resize(photo, width, height, crop=True)``. It returns
-either:
+A resizer is a callable ``resize(photo, width, height, crop=True)``. When
+``GALLERY_RESIZE_FORMATS`` is set, it is also given ``format``, the name of
+the format the visitor's browser shows best (``"avif"``, ``"webp"``,
+``"jpeg"``, ``"png"``). It returns either:
 
 * a URL (a ``str``): the view redirects the visitor to it, after the access
   check; this is what resizers written for myks-gallery 0.9.1 return, and
@@ -43,6 +45,10 @@ class ImageUnavailable(Exception):
 
 class OriginalMissing(ImageUnavailable):
     """The original is not in the photo storage (yet, or any more)."""
+
+
+class FormatUnsupported(ImageUnavailable):
+    """The original's format needs a module that is not installed (pillow-heif)."""
 
 
 class CacheUnavailable(Exception):
