@@ -12,6 +12,8 @@ The rules:
 * A deactivated account sees what an anonymous visitor sees.
 * Listings for authenticated users without ``gallery.view`` leave out public
   albums until the user asks for them (see :func:`show_public`).
+* With ``GALLERY_STRIP_LOCATION``, only users with ``gallery.view`` get the
+  GPS position of originals (see :func:`sees_location`).
 
 Filters never join many-valued relations at the top level, so they return no
 duplicate rows and need no ``DISTINCT``.
@@ -19,12 +21,18 @@ duplicate rows and need no ``DISTINCT``.
 
 from django.db.models import Exists, OuterRef, Q, Value
 
+from .conf import conf
 from .models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy
 
 
 def can_see_everything(user):
     """Tell whether ``user`` bypasses access policies."""
     return user.has_perm("gallery.view")
+
+
+def sees_location(user):
+    """Tell whether originals reach ``user`` with their GPS position."""
+    return not conf.STRIP_LOCATION or can_see_everything(user)
 
 
 def is_identified(user):

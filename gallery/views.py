@@ -13,7 +13,7 @@ from django.views.generic.dates import timezone_today
 
 from . import access, resizers
 from .conf import conf
-from .files import cachefiles, exports, serving, unavailable
+from .files import cachefiles, exports, location, serving, unavailable
 from .files.unavailable import when_storage_fails
 from .models import Album, Photo
 from .pages.links import add_album_links, year_links
@@ -225,6 +225,10 @@ def original_photo(request, pk):
     """Serve the original file of a photo."""
     photo = visible_photo_or_404(request, pk)
     storage = get_storage("photo")
+    if not access.sees_location(request.user):
+        return location.serve_without_location(
+            request, storage, photo.image_name, filename=photo.filename
+        )
     return serving.serve(request, storage, photo.image_name, filename=photo.filename)
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from .. import access
 from ..conf import conf
 from ..storages import get_storage, is_local
-from . import cachefiles, locks, serving
+from . import cachefiles, location, locks, serving
 from .http import content_disposition
 
 logger = logging.getLogger("gallery.exports")
@@ -36,11 +36,12 @@ def visible_photos(user, album):
     return list(access.visible_photos(user, album.photo_set.all()))
 
 
-def archive_name(album, photos):
+def archive_name(album, photos, with_location=True):
     """Cache name of the archive of exactly these versions of ``photos``."""
-    key = cachefiles.digest(
-        "export", album.pk, *(cachefiles.photo_key(photo) for photo in photos)
-    )
+    parts = ["export", album.pk, *(cachefiles.photo_key(photo) for photo in photos)]
+    if not with_location:
+        parts.append("without location")
+    key = cachefiles.digest(*parts)
     return f"{ARCHIVE_DIR}/{key}.zip"
 
 
@@ -53,14 +54,16 @@ def download_name(album):
 def export_response(request, album, photos):
     """Serve the archive of ``photos``, reusing a cached one when it exists."""
     cache = get_storage("cache")
-    name = archive_name(album, photos)
+    with_location = access.sees_location(request.user)
+    name = archive_name(album, photos, with_location)
     filename = download_name(album)
     if cache.exists(name):
         return serving.serve(request, cache, name, filename=filename, attachment=True)
     sweep(cache)
     missing = []
+    chunks = stream_zip(photos, missing, with_location)
     response = StreamingHttpResponse(
-        build_once(stream_zip(photos, missing), cache, name, missing),
+        build_once(chunks, cache, name, missing),
         content_type="application/zip",
     )
     response["Content-Disposition"] = content_disposition(filename, attachment=True)
@@ -99,10 +102,11 @@ class Chunks:
         return b"".join(chunks)
 
 
-def stream_zip(photos, missing):
+def stream_zip(photos, missing, with_location=True):
     """Yield the bytes of a zip archive of ``photos`` as it is built.
 
-    Photos whose file is missing are left out and appended to ``missing``.
+    Photos whose file is missing are left out and appended to ``missing``;
+    without ``with_location``, their GPS blocks are blanked.
     """
     storage = get_storage("photo")
     output = Chunks()
@@ -114,6 +118,8 @@ def stream_zip(photos, missing):
                 logger.warning("Cannot export %s: file not found", photo.image_name)
                 missing.append(photo.image_name)
                 continue
+            if not with_location:
+                source = location.PatchedFile(source, location.gps_patches(source))
             with source:
                 yield from add_entry(zf, output, source, entry_info(photo, name))
     yield output.pop()
