@@ -15,6 +15,7 @@ PHOTO_CAPTURES = {"p_year", "p_month", "p_day", "p_hour", "p_minute", "p_second"
 # Like the scan, take every capture starting with a_name as a part of the name.
 ALBUM_NAME = re.compile(r"a_name\w*")
 REMOTE_SERVING_CHOICES = ("redirect", "stream")
+PHOTO_DATES_CHOICES = ("pattern", "exif")
 
 
 def error(id, msg, hint):
@@ -243,7 +244,7 @@ def names_heif(entry):
 
 @register()
 def check_formats(app_configs=None, **kwargs):
-    """Report HEIC/HEIF originals that cannot be resized, and unknown formats."""
+    """Report HEIC/HEIF originals that cannot be resized, and unknown choices."""
     errors = []
     if any(names_heif(entry) for entry in conf.PATTERNS) and not heif_available():
         errors.append(
@@ -252,6 +253,15 @@ def check_formats(app_configs=None, **kwargs):
                 "GALLERY_PATTERNS match HEIC/HEIF files but pillow-heif is not "
                 "installed: their thumbnails cannot be made.",
                 'Install the heif extra: pip install "myks-gallery[heif]".',
+            )
+        )
+    if conf.PHOTO_DATES not in PHOTO_DATES_CHOICES:
+        errors.append(
+            error(
+                "E013",
+                f"GALLERY_PHOTO_DATES is {conf.PHOTO_DATES!r}.",
+                'Use "pattern" (dates from the paths only) or "exif" (from the '
+                "EXIF of photos whose path gives no date).",
             )
         )
     unknown = [name for name in conf.RESIZE_FORMATS if name not in FORMATS]

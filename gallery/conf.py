@@ -24,6 +24,7 @@ DEFAULTS = {
     "SIGNED_URL_EXPIRY": 300,  # seconds
     "MAX_PIXELS": 100_000_000,  # larger originals are not resized
     "LOCK_CACHE": None,  # alias of a shared cache for locks across servers
+    "PHOTO_DATES": "pattern",  # or "exif": dates from EXIF when paths give none
     "STRIP_LOCATION": False,  # GPS kept in originals only for "Can see all photos"
     "RESIZE_FORMATS": (),  # e.g. ("avif", "webp", "jpeg"); () keeps the original's
 }

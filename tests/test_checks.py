@@ -215,6 +215,15 @@ class ChecksTests(SimpleTestCase):
     def test_resize_formats(self):
         self.assertEqual(self.gallery_messages(), [])
 
+    @override_settings(GALLERY_PHOTO_DATES="metadata")
+    def test_e013_unknown_photo_dates(self):
+        [message] = self.assertReports("gallery.E013")
+        self.assertIn("metadata", message.msg)
+
+    @override_settings(GALLERY_PHOTO_DATES="exif")
+    def test_photo_dates_from_exif(self):
+        self.assertEqual(self.gallery_messages(), [])
+
 
 @contextlib.contextmanager
 def without_pillow_heif():
@@ -228,7 +237,7 @@ def without_pillow_heif():
 
 
 ALL_IDS = [
-    *(f"gallery.E{number:03d}" for number in range(1, 13)),
+    *(f"gallery.E{number:03d}" for number in range(1, 14)),
     *(f"gallery.W{number:03d}" for number in range(1, 5)),
 ]
 

@@ -87,7 +87,8 @@ class Found:
 
     albums: dict = dataclasses.field(default_factory=dict)  # key -> FoundAlbum
     unmatched: list = dataclasses.field(default_factory=list)
-    ignored: list = dataclasses.field(default_factory=list)
+    ignored: list = dataclasses.field(default_factory=list)  # only when traced
+    ignored_count: int = 0
     matched: list = dataclasses.field(default_factory=list)  # only when traced
     errors: list = dataclasses.field(default_factory=list)
     skipped: set = dataclasses.field(default_factory=set)  # keys left untouched
@@ -113,6 +114,7 @@ def match_listing(listing, rules, trace=False):
             found.unmatched.append(path)
             continue
         if result == "ignored":
+            found.ignored_count += 1
             if trace:
                 found.ignored.append(path)
             continue

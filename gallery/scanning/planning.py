@@ -4,6 +4,7 @@ import dataclasses
 
 from django.utils.translation import gettext as _
 
+from ..conf import conf
 from .matching import MAX_LENGTH, nfc
 
 
@@ -26,6 +27,11 @@ class Plan:
     errors: list = dataclasses.field(default_factory=list)
     warnings: list = dataclasses.field(default_factory=list)
     refusal: str = ""
+    # With GALLERY_PHOTO_DATES = "exif", photos whose path gives no date:
+    # (index in photos_add, name, size) and (pk, name, size).
+    undated_added: list = dataclasses.field(default_factory=list)
+    undated_replaced: list = dataclasses.field(default_factory=list)
+    notes: list = dataclasses.field(default_factory=list)  # details, verbosity 2
 
     @property
     def changes(self):
@@ -102,10 +108,13 @@ def sync_photo(plan, row, found_photo, state, full):
     stored = found_photo.stored
     listed = (stored.size, stored.modified, stored.etag)
     has_version = listed != (None, None, "")
-    if filename != found_photo.filename or (
-        has_version and state.version(stored) != (size, modified, etag)
-    ):
+    replaced = has_version and state.version(stored) != (size, modified, etag)
+    if filename != found_photo.filename or replaced:
         plan.photos_refresh.append((pk, found_photo.filename, *listed))
+    if dated_by_exif(found_photo):
+        if replaced or (full and date is None):
+            plan.undated_replaced.append((pk, stored.name, stored.size))
+        return  # the date read from the file stays
     if full:
         if found_photo.warning:
             plan.warnings.append(found_photo.warning)
@@ -117,8 +126,18 @@ def sorted_photos(found_album):
     return [found_album.photos[key] for key in sorted(found_album.photos)]
 
 
+def dated_by_exif(found_photo):
+    """Whether the date of ``found_photo`` comes from its EXIF, not its path."""
+    return (
+        found_photo.date is None
+        and not found_photo.warning
+        and conf.PHOTO_DATES == "exif"
+    )
+
+
 def add_photos(plan, album_ref, found_photos):
     rows = plan.photos_add
+    by_exif = conf.PHOTO_DATES == "exif"
     for found_photo in found_photos:
         if len(found_photo.filename) > MAX_LENGTH["filename"]:
             path = nfc(found_photo.stored.name)
@@ -131,6 +150,8 @@ def add_photos(plan, album_ref, found_photos):
         if found_photo.warning:
             plan.warnings.append(found_photo.warning)
         stored = found_photo.stored
+        if by_exif and found_photo.date is None and not found_photo.warning:
+            plan.undated_added.append((len(rows), stored.name, stored.size))
         rows.append(
             (album_ref, found_photo.filename, found_photo.date)
             + (stored.size, stored.modified, stored.etag)

@@ -101,3 +101,14 @@ def unchanged_line(report, command=True):
         "(--full reads them)",
         count,
     ) % {"count": count}
+
+
+def files_line(report):
+    """How many files were ignored and how many matched no pattern, or ``""``."""
+    found = report.found
+    if found is None or not (found.ignored_count or found.unmatched):
+        return ""
+    return _("Files: %(ignored)d ignored, %(unmatched)d matching no pattern") % {
+        "ignored": found.ignored_count,
+        "unmatched": len(found.unmatched),
+    }

@@ -14,8 +14,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
+from ..conf import conf
 from ..storages import get_storage
 from . import state as scan_db
+from .exifdates import fill_dates
 from .listing import ListingError, list_storage
 from .matching import Rules, match_listing, nfc
 from .planning import Plan, make_plan
@@ -160,6 +162,8 @@ def list_and_apply(report, storage, rules, memory, known, force, full, opts):
         report.photos_in_removed = sum(len(state.photos.get(pk, ())) for pk in removed)
         if report.dry_run or (plan.refusal and not force):
             return
+        if conf.PHOTO_DATES == "exif":
+            fill_dates(plan, storage)
         progress("apply")
         scan_db.apply(plan)
         report.applied = True

@@ -30,3 +30,4 @@ GALLERY_RESIZE = "tests.nowhere.resize"  # E009
 GALLERY_REMOTE_SERVING = "proxy"  # E010
 GALLERY_LOCK_CACHE = "locks"  # E011
 GALLERY_RESIZE_FORMATS = ["jpeg", "jxl"]  # E012
+GALLERY_PHOTO_DATES = "filename"  # E013

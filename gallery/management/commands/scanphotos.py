@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy
 from gallery.conf import conf
 from gallery.files.precompute import precompute
 from gallery.models import Photo
-from gallery.scanning.report import album_lines, photo_lines, summary, unchanged_line
+from gallery.scanning.report import (
+    album_lines,
+    files_line,
+    photo_lines,
+    summary,
+    unchanged_line,
+)
 from gallery.scanning.scanner import scan
 
 PHASES = {
@@ -137,7 +143,9 @@ class Command(BaseCommand):
             self.lines(album_lines(report))
         if verbosity >= 2:
             self.lines(photo_lines(report))
+            self.lines(report.plan.notes)
             self.lines(line for line in [unchanged_line(report)] if line)
+            self.lines(line for line in [files_line(report)] if line)
         if verbosity >= 1:
             style = self.style.WARNING
             self.lines((style(w) for w in report.plan.warnings), self.stderr)

@@ -1,0 +1,247 @@
+"""Dates of photos from EXIF when the patterns capture none."""
+
+import datetime
+import io
+import zoneinfo
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from gallery.files import heads
+from gallery.models import Photo
+from gallery.scanning import exifdates
+from tests.fixtures.phone_photos import phone_exif, phone_photo
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+TAKEN = datetime.datetime(
+    2024, 1, 1, 12, 34, 56, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
+)
+PHONE_PATTERN = (
+    "Phone",
+    r"(?P<a_year>\d{4})/(?P<a_month>\d{2})_(?P<a_day>\d{2})_(?P<a_name>[^/]+)/"
+    r"(?:IMG|PXL)_\w+\.(?i:jpg|heic|avif)",
+)
+PHONE = {
+    "GALLERY_PATTERNS": [PHONE_PATTERN],
+    "GALLERY_IGNORES": [r".*\.(?i:mov|mp4)$"],
+    "GALLERY_PHOTO_DATES": "exif",
+}
+ALBUM = "2024/01_01_New Year"
+
+
+def exif_date(data):
+    return exifdates.exif_date(io.BytesIO(data), PARIS)
+
+
+@pytest.mark.parametrize("extension", ["jpg", "heic", "avif"])
+def test_date_and_offset_from_exif(phone_photos, extension):
+    assert exif_date(phone_photos(extension)) == TAKEN
+
+
+def test_without_offset_the_default_time_zone():
+    data = phone_photo("jpg", phone_exif(offset=None))
+    assert exif_date(data) == datetime.datetime(2024, 1, 1, 12, 34, 56, tzinfo=PARIS)
+
+
+def test_negative_offset():
+    data = phone_photo("jpg", phone_exif(offset="-05:30"))
+    assert exif_date(data).utcoffset() == -datetime.timedelta(hours=5, minutes=30)
+
+
+def test_without_use_tz_naive():
+    data = phone_photo("jpg")
+    assert exifdates.exif_date(io.BytesIO(data), None) == datetime.datetime(
+        2024, 1, 1, 12, 34, 56
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        phone_photo("jpg", phone_exif(taken=None)),
+        phone_photo("jpg", phone_exif(taken="0000:00:00 00:00:00")),
+        phone_photo("jpg", phone_exif(taken="not a date at all")),
+        phone_photo("png"),
+        b"\xff\xd8\xff\xe1\x00\x10Exif\x00\x00MM\x00*\x00\x00\x00\xff",
+        b"",
+    ],
+    ids=["no date", "zero date", "garbage", "png", "damaged", "empty"],
+)
+def test_no_readable_date(data):
+    assert exif_date(data) is None
+
+
+def test_only_the_first_kilobytes_are_read(tmp_path, phone_photos):
+    path = tmp_path / "IMG_0001.jpg"
+    path.write_bytes(phone_photos("jpg") + bytes(1_000_000))
+    head = heads.local_head(path)
+    try:
+        assert exifdates.exif_date(head, PARIS) == TAKEN
+        assert head.fetched <= heads.BLOCK
+    finally:
+        head.close()
+
+
+def test_heic_reads_its_exif_item_wherever_it_is(tmp_path, phone_photos):
+    data = phone_photos("heic")
+    path = tmp_path / "IMG_0001.HEIC"
+    path.write_bytes(data + bytes(500_000))  # as if the pixels were larger
+    head = heads.local_head(path)
+    try:
+        assert exifdates.exif_date(head, PARIS) == TAKEN
+        assert head.fetched <= 3 * heads.BLOCK
+    finally:
+        head.close()
+
+
+# Scans
+
+
+def scan(verbosity=0, **options):
+    out = io.StringIO()
+    call_command("scanphotos", verbosity=verbosity, stdout=out, stderr=out, **options)
+    return out.getvalue()
+
+
+def dates():
+    return {photo.filename: photo.date for photo in Photo.objects.all()}
+
+
+@pytest.fixture
+def phone_tree(photo_tree, phone_photos):
+    photo_tree.add(f"{ALBUM}/IMG_0001.HEIC", content=phone_photos("heic"))
+    photo_tree.add(f"{ALBUM}/IMG_0001.MOV", content=b"a live photo movie")
+    photo_tree.add(f"{ALBUM}/PXL_20240101_123456.jpg", content=phone_photos("jpg"))
+    plain = phone_photo("jpg", phone_exif(taken=None))
+    photo_tree.add(f"{ALBUM}/IMG_0002.jpg", content=plain)
+    photo_tree.add(f"{ALBUM}/notes.txt", content=b"unmatched")
+    return photo_tree
+
+
+@pytest.fixture
+def read_files(monkeypatch):
+    """Names of the files whose head the scan reads."""
+    names = []
+    original = heads.local_head
+
+    def local_head(path):
+        names.append(str(path).rpartition("/")[2])
+        return original(path)
+
+    monkeypatch.setattr(heads, "local_head", local_head)
+    return names
+
+
+@pytest.mark.django_db
+@override_settings(**PHONE)
+def test_scan_dates_new_photos_from_exif(phone_tree, read_files):
+    output = scan(verbosity=2)
+    assert dates() == {
+        "IMG_0001.HEIC": TAKEN,
+        "PXL_20240101_123456.jpg": TAKEN,
+        "IMG_0002.jpg": None,
+    }
+    assert sorted(read_files) == [
+        "IMG_0001.HEIC",
+        "IMG_0002.jpg",
+        "PXL_20240101_123456.jpg",
+    ]
+    assert f"{ALBUM}/IMG_0002.jpg: no date in its EXIF" in output
+    assert "Files: 1 ignored, 1 matching no pattern" in output
+
+
+@pytest.mark.django_db
+@override_settings(**PHONE)
+def test_no_date_line_only_at_verbosity_2(phone_tree):
+    assert "no date in its EXIF" not in scan(verbosity=1)
+
+
+@pytest.mark.django_db
+@override_settings(**PHONE)
+def test_unchanged_rescan_reads_no_file(phone_tree, read_files):
+    scan()
+    read_files.clear()
+    phone_tree.settle()
+    scan()
+    assert read_files == []
+    scan(full_sync=True)  # the dates read before stay; undated photos are read again
+    assert read_files == ["IMG_0002.jpg"]
+    assert dates()["IMG_0001.HEIC"] == TAKEN
+
+
+@pytest.mark.django_db
+@override_settings(**PHONE)
+def test_replaced_file_is_read_again(phone_tree, read_files):
+    scan()
+    read_files.clear()
+    later = phone_photo("jpg", phone_exif(taken="2024:01:02 08:00:00", offset="+01:00"))
+    phone_tree.add(f"{ALBUM}/IMG_0002.jpg", content=later + b"replaced")
+    scan()
+    assert read_files == ["IMG_0002.jpg"]
+    expected = datetime.datetime(
+        2024, 1, 2, 8, tzinfo=datetime.timezone(datetime.timedelta(hours=1))
+    )
+    assert dates()["IMG_0002.jpg"] == expected
+
+
+@pytest.mark.django_db
+@override_settings(**dict(PHONE, GALLERY_PHOTO_DATES="pattern"))
+def test_pattern_dates_read_no_file(phone_tree, read_files):
+    scan()
+    assert read_files == []
+    assert set(dates().values()) == {None}
+
+
+@pytest.mark.django_db
+@override_settings(
+    **dict(
+        PHONE,
+        GALLERY_PATTERNS=[
+            (
+                "Phone",
+                r"(?P<a_year>\d{4})/(?P<a_month>\d{2})_(?P<a_day>\d{2})_(?P<a_name>[^/]+)/"
+                r"PXL_(?P<p_year>\d{4})(?P<p_month>\d\d)(?P<p_day>\d\d)_"
+                r"(?P<p_hour>\d\d)(?P<p_minute>\d\d)(?P<p_second>\d\d)\.jpg",
+            )
+        ],
+    )
+)
+def test_dates_of_paths_come_first(phone_tree, read_files):
+    scan()
+    assert read_files == []
+    assert dates() == {
+        "PXL_20240101_123456.jpg": datetime.datetime(
+            2024, 1, 1, 12, 34, 56, tzinfo=PARIS
+        )
+    }
+
+
+@pytest.mark.django_db
+@override_settings(**PHONE)
+def test_dry_run_reads_no_file(phone_tree, read_files):
+    scan(dry_run=True)
+    assert read_files == []
+
+
+@pytest.mark.component
+@pytest.mark.django_db
+def test_s3_reads_ranges(s3, s3_photo_storage, phone_photos, settings):
+    from tests.fixtures.s3 import on_send
+
+    data = phone_photos("jpg") + bytes(300_000)
+    s3.put("photos", f"{ALBUM}/IMG_0001.jpg", data)
+    ranges = []
+    on_send(
+        s3_photo_storage,
+        lambda request, operation: ranges.append(
+            (operation, request.headers.get("Range"))
+        ),
+    )
+    for name, value in PHONE.items():
+        setattr(settings, name, value)
+    settings.GALLERY_PHOTO_STORAGE = s3_photo_storage
+    scan()
+    assert dates() == {"IMG_0001.jpg": TAKEN}
+    gets = [value for operation, value in ranges if operation == "GetObject"]
+    assert gets == [b"bytes=0-16383"]
