@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from ..models import Photo
-from ..scanning.report import album_lines, summary, unchanged_line
+from ..scanning.report import album_lines, files_line, summary, unchanged_line
 from ..scanning.scanner import scan
 
 # Long lists are cut on the page; the command prints them in full.
@@ -75,5 +75,7 @@ def send_messages(request, report):
             )
             % {"count": len(report.unmatched), "path": report.unmatched[0]},
         )
+    if report.found is not None and report.found.ignored_count:
+        messages.info(request, files_line(report))
     level = messages.SUCCESS if report.applied else messages.WARNING
     messages.add_message(request, level, summary(report))

@@ -138,3 +138,10 @@ def test_full_scan_is_offered_when_directories_were_skipped(scanner_client, phot
     assert '<input type="hidden" name="full" value="on">' in content
     scanner_client.post(URL, {"full": "on"})
     assert Photo.objects.get(filename=path.name).size == len(b"written over in place")
+
+
+def test_ignored_files_are_counted_apart(scanner_client, photo_tree, settings):
+    settings.GALLERY_IGNORES = [r".*\.MOV$"]
+    photo_tree.album(SNOW, 2).add(f"{SNOW}/IMG_0001.MOV", "2013/notes.txt")
+    messages = texts(scanner_client.post(URL, follow=True))
+    assert "Files: 1 ignored, 1 matching no pattern" in messages
