@@ -3,14 +3,17 @@
 import datetime
 import io
 import zoneinfo
+from pathlib import Path
 
 import pytest
+from django.core import checks
 from django.core.management import call_command
 from django.test import override_settings
 
 from gallery.files import heads
 from gallery.models import Photo
 from gallery.scanning import exifdates
+from gallery.scanning.matching import Rules, photo_date
 from tests.fixtures.phone_photos import phone_exif, phone_photo
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -245,3 +248,54 @@ def test_s3_reads_ranges(s3, s3_photo_storage, phone_photos, settings):
     assert dates() == {"IMG_0001.jpg": TAKEN}
     gets = [value for operation, value in ranges if operation == "GetObject"]
     assert gets == [b"bytes=0-16383"]
+
+
+# The settings of the "Phone photos" guide
+
+
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "phone_settings.py"
+
+
+def guide_settings():
+    namespace = {}
+    exec(GUIDE.read_text(), namespace)
+    return {
+        name: value for name, value in namespace.items() if name.startswith("GALLERY_")
+    }
+
+
+@pytest.mark.parametrize(
+    "filename, time",
+    [
+        ("IMG_20240101_123456.jpg", (2024, 1, 1, 12, 34, 56)),
+        ("20240101_123456.jpg", (2024, 1, 1, 12, 34, 56)),
+        ("IMG_20240101_123456_1.jpg", (2024, 1, 1, 12, 34, 56)),
+        ("PXL_20240101_123456789.jpg", (2024, 1, 1, 12, 34, 56)),
+        ("PXL_20240101_123456789.MP.jpg", (2024, 1, 1, 12, 34, 56)),
+        ("IMG_1234.HEIC", None),
+        ("IMG_1234.heic", None),
+        ("DSC_0001.JPG", None),
+        ("IMG_1234.MOV", "ignored"),
+        ("VID_20240101_123456.mp4", "ignored"),
+        ("IMG_1234.AAE", "ignored"),
+    ],
+)
+def test_guide_patterns(filename, time):
+    settings = guide_settings()
+    rules = Rules.from_settings(
+        settings["GALLERY_PATTERNS"], settings["GALLERY_IGNORES"]
+    )
+    result = rules.match(f"2024/01_01_New Year/{filename}")
+    if time == "ignored":
+        assert result == "ignored"
+        return
+    category, match = result
+    date, warning = photo_date(match, PARIS)
+    assert warning == ""
+    assert date == (datetime.datetime(*time, tzinfo=PARIS) if time else None)
+
+
+def test_guide_settings_pass_the_checks():
+    with override_settings(**guide_settings()):
+        messages = [m for m in checks.run_checks() if m.id.startswith("gallery.")]
+    assert messages == []
