@@ -148,8 +148,7 @@ def decode(source, sizes):
         raise ImageUnavailable(f"{width}x{height} exceeds GALLERY_MAX_PIXELS")
     orientation = image.getexif().get(ORIENTATION, 1)
     image.original_size = image.size  # draft() changes ``size``
-    needed = [needed_size(image.size, orientation, *size) for size in sizes]
-    image.draft(None, tuple(max(axis) for axis in zip(*needed, strict=True)))
+    image.draft(None, largest_needed(image.size, orientation, sizes))
     image.load()
     if image.format == "TIFF":
         # Pillow may turn a TIFF upright while decoding it, then drops the tag.
@@ -157,7 +156,32 @@ def decode(source, sizes):
         orientation = image.getexif().get(ORIENTATION, 1)
     if image.mode in ("P", "PA", "1"):
         image = keep_info(image.convert("RGBA" if image.mode != "1" else "L"), image)
-    return image, orientation
+    needed = largest_needed(image.original_size, orientation, sizes)
+    return reduce_like_draft(image, needed), orientation
+
+
+def largest_needed(size, orientation, sizes):
+    """The size to decode ``size`` at so that every one of ``sizes`` is sharp."""
+    needed = [needed_size(size, orientation, *preset) for preset in sizes]
+    return tuple(max(axis) for axis in zip(*needed, strict=True))
+
+
+def reduce_like_draft(image, needed):
+    """Shrink by 2, 4 or 8 as JPEG draft mode does, for formats without it.
+
+    Averaging blocks of pixels is several times faster than resampling the
+    whole decoded image, and keeps at least ``needed`` pixels.
+    """
+    if image.size != image.original_size:
+        return image  # draft mode did it while decoding
+    factor = 8
+    while factor > 1 and (
+        image.width // factor < needed[0] or image.height // factor < needed[1]
+    ):
+        factor //= 2
+    if factor == 1 or image.mode not in ("L", "LA", "RGB", "RGBA", "CMYK"):
+        return image
+    return keep_info(image.reduce(factor), image)
 
 
 def keep_info(converted, image):

@@ -21,7 +21,13 @@ from tests.fixtures.phone_photos import (
     SOURCE,
     srgb_profile,
 )
-from tests.resizers.test_pillow import difference, load, public_photo, resized_url
+from tests.resizers.test_pillow import (
+    difference,
+    load,
+    public_photo,
+    resized_url,
+    spy_decode,
+)
 
 OUTPUTS = [None, *formats.FORMATS]
 EVERY_FORMAT = ["avif", "webp", "jpeg", "png"]
@@ -254,3 +260,25 @@ def test_precompute_unconfigured_makes_the_default_format(phone_photos):
     name = cachefiles.resized_name(photo, 128, 128, True)
     assert name.endswith(".jpg")
     assert get_storage("cache").exists(name)
+
+
+@pytest.mark.parametrize("format", ["PNG", "WEBP", "TIFF"])
+@pytest.mark.parametrize(
+    "preset, decoded",
+    [
+        ((128, 128, True), (256, 192)),  # 1/8 of 2048x1536, as JPEG draft mode
+        ((768, 768, False), (1024, 768)),
+        ((4000, 4000, False), (2048, 1536)),
+    ],
+)
+def test_formats_without_draft_mode_are_reduced_alike(format, preset, decoded):
+    patch, sizes = spy_decode()
+    with patch:
+        (output,) = pillow.render(make_image(2048, 1536, format=format), [preset])
+    assert sizes == [decoded]
+    expected = {
+        (128, 128): (128, 128),
+        (768, 768): (768, 576),
+        (4000, 4000): (2048, 1536),
+    }
+    assert load(output).size == expected[preset[:2]]
