@@ -12,7 +12,12 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 
 from ..conf import conf
-from ..resizers import ImageUnavailable, OriginalMissing, get_preset
+from ..resizers import (
+    FormatUnsupported,
+    ImageUnavailable,
+    OriginalMissing,
+    get_preset,
+)
 from ..resizers.pillow import build
 from ..storages import get_storage
 from . import cachefiles, locks
@@ -97,7 +102,7 @@ def run(task):
             if targets:
                 build(photo, targets)
         return "created", len(targets)
-    except OriginalMissing as exc:
+    except (OriginalMissing, FormatUnsupported) as exc:
         return "failed", str(exc)
     except ImageUnavailable as exc:
         return "broken", str(exc)

@@ -282,3 +282,16 @@ def test_formats_without_draft_mode_are_reduced_alike(format, preset, decoded):
         (4000, 4000): (2048, 1536),
     }
     assert load(output).size == expected[preset[:2]]
+
+
+@pytest.mark.django_db
+@override_settings(
+    GALLERY_RESIZE="gallery.resizers.thumbor.resize",
+    GALLERY_RESIZE_FORMATS=["avif", "webp", "jpeg"],
+)
+def test_thumbor_gets_the_format_as_a_filter(client):
+    photo = public_photo(make_image())
+    response = client.get(resized_url(photo), headers={"Accept": "image/webp,*/*"})
+    assert response.status_code == 302
+    assert "/filters:format(webp)/" in response["Location"]
+    assert "Accept" in vary(response)
