@@ -15,6 +15,16 @@ from ..conf import conf
 from ..resizers.formats import FORMATS, default_extension
 from ..storages import is_local
 
+__all__ = [
+    "digest",
+    "photo_key",
+    "resized_name",
+    "resized_filename",
+    "broken_name",
+    "save_atomically",
+    "move_into",
+]
+
 
 def digest(*parts):
     """Keyed hash of ``parts``, as 40 hexadecimal digits."""

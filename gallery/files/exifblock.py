@@ -7,6 +7,8 @@ item, which may be anywhere in the file.
 
 import struct
 
+__all__ = ["locate"]
+
 TIFF_HEADERS = (b"II*\x00", b"MM\x00*")
 
 

@@ -7,6 +7,8 @@ with ``pread``, an S3 object with ranged requests, never whole.
 
 import os
 
+__all__ = ["BLOCK", "HeadFile", "local_head", "s3_head"]
+
 BLOCK = 16 * 1024
 
 

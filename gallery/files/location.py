@@ -18,6 +18,8 @@ from ..storages import is_local
 from . import exifblock, serving
 from .http import content_disposition, partial_response
 
+__all__ = ["PatchedFile", "blank_gps", "gps_patches", "serve_without_location"]
+
 GPS_POINTER = 0x8825
 # Bytes per value of each TIFF type.
 TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8}

@@ -18,13 +18,15 @@ from ..resizers import (
     OriginalMissing,
     get_preset,
 )
-from ..resizers.pillow import build
+from ..resizers.pillow import build_missing
 from ..storages import get_storage
-from . import cachefiles, locks
+from . import cachefiles
+
+__all__ = ["PrecomputeReport", "precompute"]
 
 
 @dataclasses.dataclass
-class Report:
+class PrecomputeReport:
     """What :func:`precompute` did: counts of files and photos."""
 
     created: int = 0  # resized files written
@@ -39,7 +41,7 @@ def precompute(photos, presets, jobs=None):
     formats = list(conf.RESIZE_FORMATS) or [None]
     if hasattr(photos, "select_related"):
         photos = photos.select_related("album")  # workers make no query
-    report = Report()
+    report = PrecomputeReport()
     tasks = []
     for photo in photos:
         targets = missing_targets(photo, sizes, formats)
@@ -96,12 +98,7 @@ def run(task):
     """Build the ``targets`` of one photo; return ``(status, detail)``."""
     photo, targets = task
     try:
-        with locks.lock(cachefiles.photo_key(photo)):
-            cache = get_storage("cache")
-            targets = [target for target in targets if not cache.exists(target[0])]
-            if targets:
-                build(photo, targets)
-        return "created", len(targets)
+        return "created", build_missing(photo, targets)
     except (OriginalMissing, FormatUnsupported) as exc:
         return "failed", str(exc)
     except ImageUnavailable as exc:

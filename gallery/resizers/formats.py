@@ -17,6 +17,17 @@ import posixpath
 
 from ..conf import conf
 
+__all__ = [
+    "FORMATS",
+    "Format",
+    "accepted_types",
+    "default_extension",
+    "default_format",
+    "heif_available",
+    "is_heif",
+    "negotiate",
+]
+
 
 @dataclasses.dataclass(frozen=True)
 class Format:

@@ -24,6 +24,8 @@ from . import (
 )
 from .formats import FORMATS, default_format, heif_available, is_heif
 
+__all__ = ["resize", "build_missing"]
+
 logger = logging.getLogger("gallery.resizers")
 
 # EXIF orientation -> transposition that shows the image upright.
@@ -45,6 +47,8 @@ MODES = {
     "AVIF": ("RGB", "RGBA"),
     "PNG": ("RGB", "RGBA", "L", "LA", "I", "I;16"),
 }
+LOCK_WAIT = 300  # seconds to wait for another worker resizing the same photo
+LOCK_EXPIRES = 300  # seconds after which a shared lock of a dead worker is free
 
 
 def resize(photo, width, height, crop=True, format=None):
@@ -54,12 +58,27 @@ def resize(photo, width, height, crop=True, format=None):
     format of the original when browsers show it, else gives JPEG.
     """
     name = cachefiles.resized_name(photo, width, height, crop, format)
-    cache = get_storage("cache")
-    if not cache.exists(name):
-        with locks.lock(cachefiles.photo_key(photo)):
-            if not cache.exists(name):
-                build(photo, [(name, width, height, crop, format)])
+    if not get_storage("cache").exists(name):
+        build_missing(photo, [(name, width, height, crop, format)])
     return CachedFile(name)
+
+
+def build_missing(photo, targets):
+    """Build the ``targets`` not in the cache yet, under the lock of ``photo``.
+
+    Return how many were built. After waiting ``LOCK_WAIT`` seconds for
+    another worker, build anyway: decoding twice beats showing no image.
+    """
+    cache = get_storage("cache")
+    key = cachefiles.photo_key(photo)
+    with locks.lock(key, wait_up_to=LOCK_WAIT, expires=LOCK_EXPIRES) as held:
+        if not held:
+            message = "Resizing %s although another worker held its lock for %d s"
+            logger.warning(message, photo.image_name, LOCK_WAIT)
+        targets = [target for target in targets if not cache.exists(target[0])]
+        if targets:
+            build(photo, targets)
+    return len(targets)
 
 
 def build(photo, targets):

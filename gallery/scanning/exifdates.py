@@ -16,6 +16,7 @@ from ..files import exifblock, heads
 from ..storages import is_local
 from .listing import is_s3, local_root
 from .matching import nfc, photo_zone
+from .rows import PhotoDate
 
 logger = logging.getLogger("gallery.scanning")
 
@@ -32,12 +33,11 @@ def fill_dates(plan, storage):
         if date is None:
             plan.notes.append(_("%(path)s: no date in its EXIF") % {"path": nfc(name)})
         else:
-            row = plan.photos_add[index]
-            plan.photos_add[index] = (*row[:2], date, *row[3:])
+            plan.photos_add[index] = plan.photos_add[index]._replace(date=date)
     for pk, name, size in plan.undated_replaced:
         date = photo_date(open_head, name, size, zone)
         if date is not None:
-            plan.photos_redate.append((pk, date))
+            plan.photos_redate.append(PhotoDate(pk, date))
 
 
 def head_opener(storage):

@@ -13,7 +13,8 @@ from django.test import override_settings
 from gallery.files import heads
 from gallery.models import Photo
 from gallery.scanning import exifdates
-from gallery.scanning.matching import Rules, photo_date
+from gallery.scanning.listing import Listing, StoredFile
+from gallery.scanning.matching import Rules, match_listing
 from tests.fixtures.phone_photos import phone_exif, phone_photo
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -285,14 +286,16 @@ def test_guide_patterns(filename, time):
     rules = Rules.from_settings(
         settings["GALLERY_PATTERNS"], settings["GALLERY_IGNORES"]
     )
-    result = rules.match(f"2024/01_01_New Year/{filename}")
+    listing = Listing(files=[StoredFile(f"2024/01_01_New Year/{filename}")])
+    found = match_listing(listing, rules)
+    assert found.unmatched == []
     if time == "ignored":
-        assert result == "ignored"
+        assert found.ignored_count == 1
         return
-    category, match = result
-    date, warning = photo_date(match, PARIS)
-    assert warning == ""
-    assert date == (datetime.datetime(*time, tzinfo=PARIS) if time else None)
+    [album] = found.albums.values()
+    [photo] = album.photos.values()
+    assert photo.warning == ""
+    assert photo.date == (datetime.datetime(*time, tzinfo=PARIS) if time else None)
 
 
 def test_guide_settings_pass_the_checks():
