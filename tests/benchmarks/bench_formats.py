@@ -20,7 +20,6 @@ Run alone: ``.venv/bin/python tests/benchmarks/bench_formats.py [--quick]``.
 """
 
 import io
-import json
 import os
 import random
 import sys
@@ -51,18 +50,18 @@ SSIM_FLOOR = 0.95
 
 def resize_worker(extension, source, repeat):
     """Best times of one decode, ``thumb`` and ``standard`` of ``source``."""
-    from workspace import photo_tree, setup_django
+    from workspace import folder_storages, photo_tree, setup_django
 
     filename = f"photo.{extension}"
-    with photo_tree("bench-formats-", source, [filename]) as (photo_dir, cache_dir):
-        setup_django(photo_dir, cache_dir)
-        return measure_resize(photo_dir / "album" / filename, cache_dir, repeat)
+    with photo_tree("bench-formats-", source, [filename]) as folders:
+        setup_django(folder_storages(*folders))
+        return measure_resize(folders[0] / "album" / filename, folders[1], repeat)
 
 
 def measure_resize(path, cache_dir, repeat):
-    import shutil
-
+    from baseline import best_times
     from PIL import Image
+    from workspace import empty_cache
 
     from gallery.models import Album, Photo
     from gallery.resizers.formats import heif_available
@@ -76,65 +75,49 @@ def measure_resize(path, cache_dir, repeat):
         with Image.open(path) as image:
             image.load()
 
-    def clear():
-        for entry in cache_dir.iterdir():
-            if entry.name != ".locks":
-                shutil.rmtree(entry)
-
     workloads = {
         "decode": decode,
         "thumb": lambda: resize(photo, 128, 128, True),
         "standard": lambda: resize(photo, 768, 768, False),
     }
-    times = {name: [] for name in workloads}
-    for _ in range(repeat):
-        for name, function in workloads.items():
-            clear()
-            started = time.perf_counter()
-            function()
-            times[name].append(time.perf_counter() - started)
-    return {name: min(values) for name, values in times.items()}
+    return best_times(workloads, repeat, lambda: empty_cache(cache_dir))
 
 
-def scan_worker(root, database, dates, repeat):
+def scan_worker(root, workdir, dates, repeat):
     """Best time of a first scan of ``root``, and files read by a rescan."""
-    from django.conf import settings
-    from django.core.files.storage import FileSystemStorage
-    from workspace import setup_scan
+    from workspace import folder_storages, fresh_database, scan_settings, setup_django
 
-    def storages():
-        return FileSystemStorage(location=root), FileSystemStorage(database + ".c")
-
-    setup_scan(database, "Europe/Paris", storages)
-    settings.GALLERY_PATTERNS = [("Photos", PHONE_PATTERN)]
-    settings.GALLERY_PHOTO_DATES = dates
+    database = fresh_database(workdir, dates)
+    options = {
+        **scan_settings("Europe/Paris"),
+        "GALLERY_PATTERNS": [("Photos", PHONE_PATTERN)],
+        "GALLERY_PHOTO_DATES": dates,
+    }
+    setup_django(
+        folder_storages(root, database + ".cache"), database=database, **options
+    )
     return measure_scan(repeat)
 
 
 def measure_scan(repeat):
-    from django.core.management import call_command
+    from baseline import best_time
+    from workspace import empty_gallery_tables, scan
 
     from gallery.files import heads
-    from gallery.models import Album, Photo, ScanState
+    from gallery.models import Photo
 
     read = []
     original = heads.local_head
     heads.local_head = lambda path: read.append(path) or original(path)
-    best = None
-    for _ in range(repeat):
-        for model in (Photo, Album, ScanState):
-            model.objects.all().delete()
-        started = time.perf_counter()
-        call_command("scanphotos", verbosity=0)
-        seconds = time.perf_counter() - started
-        best = seconds if best is None else min(best, seconds)
+    seconds = best_time(scan, repeat, empty_gallery_tables)
     dated = Photo.objects.filter(date__isnull=False).count()
     read.clear()
-    call_command("scanphotos", verbosity=0)
-    return {"scan": best, "dated": dated, "rescan_reads": len(read)}
+    scan()
+    return {"scan": seconds, "dated": dated, "rescan_reads": len(read)}
 
 
 def worker(side, kind, *args):
+    """The figures of one workload of this project (``side`` is "current")."""
     if kind == "resize":
         return resize_worker(args[0], args[1], int(args[2]))
     return scan_worker(args[0], args[1], args[2], int(args[3]))
@@ -165,11 +148,12 @@ def make_original(path, format, width, height):
 def run(kind, *args):
     from tests.benchmarks.baseline import run_worker
 
-    env = {"PYTHONPATH": str(ROOT)}  # this project, wherever it is installed
-    return run_worker("current", HERE / "bench_formats.py", kind, *args, env=env)
+    return run_worker("current", __file__, kind, *args)
 
 
 def resize_rows(quick):
+    from tests.benchmarks.baseline import Row
+
     width, height = (2000, 1500) if quick else (4000, 3000)
     megapixels = round(width * height / 1e6)
     rows = []
@@ -184,9 +168,12 @@ def resize_rows(quick):
             result = run("resize", extension, path, 3 if quick else 7)
             prefix = f"{name} {megapixels} MP"
             rows += [
-                (f"{prefix}: Pillow alone, one decode", None, result["decode"], "s"),
-                (f"{prefix}: thumb 128x128 crop", None, result["thumb"], "s"),
-                (f"{prefix}: standard 768x768 fit", None, result["standard"], "s"),
+                Row(f"{name} {key}", f"{prefix}: {label}", None, result[key], "s")
+                for key, label in (
+                    ("decode", "Pillow alone, one decode"),
+                    ("thumb", "thumb 128x128 crop, first request"),
+                    ("standard", "standard 768x768 fit, first request"),
+                )
             ]
     return rows
 
@@ -279,13 +266,17 @@ def lowest_quality(references, format):
 
 
 def album_rows(quick):
+    from tests.benchmarks.baseline import Row
+
     references = list(thumbnails(100))
     rows = []
     for name, format in (("JPEG", "JPEG"), ("WebP", "WEBP"), ("AVIF", "AVIF")):
         quality, total, seconds = lowest_quality(references, format)
-        label = f"100 thumbs {name} (quality {quality}, SSIM >= {SSIM_FLOOR})"
-        rows.append((f"{label}: bytes", None, total / 1000, "kB"))
-        rows.append((f"100 thumbs {name}: encode time", None, seconds, "s"))
+        label = f"100 thumbs {name}, quality {quality} (SSIM >= {SSIM_FLOOR})"
+        rows.append(Row(f"{name} bytes", f"{label}: bytes", None, total / 1000, "kB"))
+        rows.append(
+            Row(f"{name} encode", f"100 thumbs {name}: encode time", None, seconds, "s")
+        )
     return rows
 
 
@@ -312,92 +303,64 @@ def make_phone_tree(root, albums, per_album):
 
 
 def scan_rows(quick):
+    from tests.benchmarks.baseline import Row
+
     albums = 10 if quick else 100
-    rows = []
     with tempfile.TemporaryDirectory(prefix="bench-formats-scan-") as directory:
         root = Path(directory) / "photos"
         make_phone_tree(root, albums, 100)
         repeat = 2 if quick else 3
-        results = {}
-        for dates in ("pattern", "exif"):
-            database = str(Path(directory) / f"{dates}.sqlite3")
-            results[dates] = run("scan", root, database, dates, repeat)
-    count = f"{albums * 100:,}"
-    exif = results["exif"]
-    rows.append(
-        (
-            f"scan {count} photos, dates from paths",
-            None,
-            results["pattern"]["scan"],
-            "s",
+        pattern, exif = (
+            run("scan", root, directory, dates, repeat) for dates in ("pattern", "exif")
         )
-    )
-    rows.append((f"scan {count} photos, dates from EXIF", None, exif["scan"], "s"))
-    rows.append((f"scan {count} photos, EXIF: photos dated", None, exif["dated"], ""))
-    rows.append(
-        ("rescan, nothing changed, EXIF: files read", None, exif["rescan_reads"], "")
-    )
-    return rows
+    count = f"{albums * 100:,} photos"
+    return [
+        Row(
+            "scan paths", f"scan {count}, dates from paths", None, pattern["scan"], "s"
+        ),
+        Row("scan exif", f"scan {count}, dates from EXIF", None, exif["scan"], "s"),
+        Row("dated", f"scan {count}, EXIF: photos dated", None, exif["dated"]),
+        Row(
+            "rescan reads",
+            "rescan, nothing changed: files read",
+            None,
+            exif["rescan_reads"],
+        ),
+    ]
 
 
 def collect(quick=False):
-    """Rows ``(label, None, current, unit)``: no 0.9.1 side."""
+    """Rows of the figures of this project: there is no 0.9.1 side."""
     return resize_rows(quick) + album_rows(quick) + scan_rows(quick)
 
 
-def find(rows, *words):
-    """The figure of the row whose label holds all ``words``."""
-    return next(
-        cur for label, _, cur, _ in rows if all(word in label for word in words)
-    )
-
-
 def goals(rows):
-    """``(goal, verdict, ok)`` for each goal of the issue, from ``rows``."""
+    """One :class:`~baseline.Goal` a goal of the issue, from ``rows``."""
+    from tests.benchmarks.baseline import Goal, by_key
+
+    current = {key: row.current for key, row in by_key(rows).items()}
     results = []
     for name in ("HEIC", "AVIF"):
-        decode = find(rows, f"{name} ", "decode")
         for preset in ("thumb", "standard"):
-            times = find(rows, f"{name} ", preset) / decode
-            goal = f"{name} {preset} within 1.3 x one decode"
-            results.append((goal, f"{times:.2f} x", times <= 1.3))
-    jpeg = find(rows, "thumbs JPEG (", "bytes")
-    webp = find(rows, "thumbs WebP (", "bytes") / jpeg
-    avif = find(rows, "thumbs AVIF (", "bytes") / jpeg
+            times = current[f"{name} {preset}"] / current[f"{name} decode"]
+            text = f"{name} {preset} within 1.3 x one decode"
+            results.append(Goal(text, f"{times:.2f} x", times <= 1.3))
+    webp = current["WebP bytes"] / current["JPEG bytes"]
+    avif = current["AVIF bytes"] / current["JPEG bytes"]
     results.append(
-        ("WebP thumbs at most 0.75 x JPEG bytes", f"{webp:.2f} x", webp <= 0.75)
+        Goal("WebP thumbs at most 0.75 x JPEG bytes", f"{webp:.2f} x", webp <= 0.75)
     )
-    results.append(("AVIF thumbs against JPEG bytes", f"{avif:.2f} x", None))
-    times = find(rows, "dates from EXIF") / find(rows, "dates from paths")
+    results.append(Goal("AVIF thumbs against JPEG bytes", f"{avif:.2f} x", None))
+    times = current["scan exif"] / current["scan paths"]
     results.append(
-        ("scan with EXIF dates within 3 x without", f"{times:.2f} x", times <= 3)
+        Goal("scan with EXIF dates within 3 x without", f"{times:.2f} x", times <= 3)
     )
-    reads = find(rows, "rescan")
-    results.append(("unchanged rescan reads no file", f"{reads}", reads == 0))
+    reads = current["rescan reads"]
+    results.append(Goal("unchanged rescan reads no file", f"{reads}", reads == 0))
     return results
 
 
-def main(argv=None):
-    import argparse
-
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small workloads")
-    parser.add_argument("--worker", help="run one workload (internal)")
-    parser.add_argument("args", nargs="*")
-    options = parser.parse_args(argv)
-    if options.worker:
-        print(json.dumps(worker(options.worker, *options.args)))
-        return 0
-    sys.path.insert(0, str(ROOT))
-    from tests.benchmarks.baseline import print_goals, verdict_of
-
-    rows = collect(quick=options.quick)
-    for label, _, cur, unit in rows:
-        print(f"{label:<60} {cur:>10.4g} {unit}")
-    results = goals(rows)
-    print_goals(results)
-    return 1 if any(verdict_of(ok) == "FAIL" for *_, ok in results) else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    from baseline import main  # this folder comes first on sys.path
+
+    sys.exit(main(sys.modules[__name__]))
