@@ -29,6 +29,11 @@ class HeadFile:
 
     def read(self, size=-1):
         end = self.size if size < 0 else min(self.position + size, self.size)
+        index, skip = divmod(self.position, BLOCK)
+        if end <= (index + 1) * BLOCK:  # within one block: most reads
+            data = self.block(index)[skip : skip + end - self.position]
+            self.position += len(data)
+            return data
         parts = []
         while self.position < end:
             index, skip = divmod(self.position, BLOCK)
@@ -47,12 +52,15 @@ class HeadFile:
         return self.blocks[index]
 
 
-def local_head(path):
-    """A :class:`HeadFile` of the local file at ``path``; the caller closes it."""
+def local_head(path, size=None):
+    """A :class:`HeadFile` of the local file at ``path``; the caller closes it.
+
+    ``size``, when the listing gave it, saves asking the system.
+    """
     fd = os.open(path, os.O_RDONLY)
-    head = HeadFile(
-        lambda start, length: os.pread(fd, length, start), os.fstat(fd).st_size
-    )
+    if size is None:
+        size = os.fstat(fd).st_size
+    head = HeadFile(lambda start, length: os.pread(fd, length, start), size)
     head.close = lambda: os.close(fd)
     return head
 

@@ -108,7 +108,7 @@ def measure_scan(repeat):
 
     read = []
     original = heads.local_head
-    heads.local_head = lambda path: read.append(path) or original(path)
+    heads.local_head = lambda *args: read.append(args[0]) or original(*args)
     seconds = best_time(scan, repeat, empty_gallery_tables)
     dated = Photo.objects.filter(date__isnull=False).count()
     read.clear()

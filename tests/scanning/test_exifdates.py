@@ -129,9 +129,9 @@ def read_files(monkeypatch):
     names = []
     original = heads.local_head
 
-    def local_head(path):
+    def local_head(path, *args):
         names.append(str(path).rpartition("/")[2])
-        return original(path)
+        return original(path, *args)
 
     monkeypatch.setattr(heads, "local_head", local_head)
     return names
@@ -302,3 +302,18 @@ def test_guide_settings_pass_the_checks():
     with override_settings(**guide_settings()):
         messages = [m for m in checks.run_checks() if m.id.startswith("gallery.")]
     assert messages == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2024:01:01 12:34:56", datetime.datetime(2024, 1, 1, 12, 34, 56)),
+        ("2024-01-01 12:34:56", None),
+        ("2024:01:01T12:34:56", None),
+        ("2024:13:01 12:34:56", None),
+        ("2024:01:01 12:34", None),
+        ("    :  :     :  :  ", None),
+    ],
+)
+def test_parse_moment(text, expected):
+    assert exifdates.parse_moment(text) == expected
