@@ -9,6 +9,7 @@ import struct
 
 __all__ = ["locate"]
 
+HEAD = 4096  # bytes read at once from the start of a JPEG file
 TIFF_HEADERS = (b"II*\x00", b"MM\x00*")
 
 
@@ -47,22 +48,37 @@ def locate(file):
 
 def locate_jpeg(file):
     """The TIFF block of the first ``Exif`` APP1 segment before the image data."""
+    file.seek(0)
+    head = file.read(HEAD)  # holds the segments of most files
     position = 2
-    while True:
+    while position + 10 <= len(head):
+        found, position = jpeg_segment(head[position : position + 10], position)
+        if found is not None or position is None:
+            return found
+    while position is not None:
         file.seek(position)
-        marker = file.read(4)
-        if len(marker) < 4 or marker[0] != 0xFF:
-            return None
-        kind = marker[1]
-        if kind == 0xFF:  # fill byte
-            position += 1
-            continue
-        if kind in (0xDA, 0xD9):  # image data, or the end: no EXIF before it
-            return None
-        length = struct.unpack(">H", marker[2:])[0]
-        if kind == 0xE1 and file.read(6) == b"Exif\x00\x00":
-            return position + 10, length - 8
-        position += 2 + length
+        found, position = jpeg_segment(file.read(10), position)
+        if found is not None:
+            return found
+    return None
+
+
+def jpeg_segment(header, position):
+    """``(TIFF block or None, position of the next segment or None)``.
+
+    ``header`` holds the first 10 bytes of the segment at ``position``.
+    """
+    if len(header) < 4 or header[0] != 0xFF:
+        return None, None
+    kind = header[1]
+    if kind == 0xFF:  # fill byte
+        return None, position + 1
+    if kind in (0xDA, 0xD9):  # image data, or the end: no EXIF before it
+        return None, None
+    length = struct.unpack(">H", header[2:4])[0]
+    if kind == 0xE1 and header[4:10] == b"Exif\x00\x00":
+        return (position + 10, length - 8), None
+    return None, position + 2 + length
 
 
 def boxes(file, start, end):

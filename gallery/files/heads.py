@@ -7,16 +7,18 @@ with ``pread``, an S3 object with ranged requests, never whole.
 
 import os
 
-__all__ = ["BLOCK", "HeadFile", "local_head", "s3_head"]
+__all__ = ["BLOCK", "REMOTE_BLOCK", "HeadFile", "local_head", "s3_head"]
 
-BLOCK = 16 * 1024
+BLOCK = 4096  # a page of a local file
+REMOTE_BLOCK = 64 * 1024  # a ranged request costs a round trip: ask for more
 
 
 class HeadFile:
     """A read-only file of ``size`` bytes, its blocks from ``fetch(start, length)``."""
 
-    def __init__(self, fetch, size):
+    def __init__(self, fetch, size, block=BLOCK):
         self.fetch, self.size, self.position, self.blocks = fetch, size, 0, {}
+        self.block_size = block
         self.fetched = 0  # bytes fetched, for tests and benchmarks
 
     def seek(self, offset, whence=os.SEEK_SET):
@@ -29,14 +31,14 @@ class HeadFile:
 
     def read(self, size=-1):
         end = self.size if size < 0 else min(self.position + size, self.size)
-        index, skip = divmod(self.position, BLOCK)
-        if end <= (index + 1) * BLOCK:  # within one block: most reads
+        index, skip = divmod(self.position, self.block_size)
+        if end <= (index + 1) * self.block_size:  # within one block: most reads
             data = self.block(index)[skip : skip + end - self.position]
             self.position += len(data)
             return data
         parts = []
         while self.position < end:
-            index, skip = divmod(self.position, BLOCK)
+            index, skip = divmod(self.position, self.block_size)
             block = self.block(index)[skip : skip + end - self.position]
             if not block:
                 break
@@ -46,8 +48,9 @@ class HeadFile:
 
     def block(self, index):
         if index not in self.blocks:
-            start = index * BLOCK
-            self.blocks[index] = self.fetch(start, min(BLOCK, self.size - start))
+            start = index * self.block_size
+            length = min(self.block_size, self.size - start)
+            self.blocks[index] = self.fetch(start, length)
             self.fetched += len(self.blocks[index])
         return self.blocks[index]
 
@@ -76,6 +79,6 @@ def s3_head(storage, name, size):
         response = obj.get(Range=f"bytes={start}-{start + length - 1}")
         return response["Body"].read()
 
-    head = HeadFile(fetch, size)
+    head = HeadFile(fetch, size, REMOTE_BLOCK)
     head.close = lambda: None
     return head

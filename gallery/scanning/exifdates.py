@@ -22,8 +22,8 @@ logger = logging.getLogger("gallery.scanning")
 
 EXIF_POINTER, TAKEN, OFFSET = 0x8769, 0x9003, 0x9011
 MAX_BLOCK = 64 * 1024  # EXIF blocks are at most this long in JPEG files
-# Slices of the year, month, day, hours, minutes and seconds of EXIF dates.
-FIELDS = ((0, 4), (5, 7), (8, 10), (11, 13), (14, 16), (17, 19))
+# Dates come first in an EXIF block; an embedded thumbnail may follow them.
+FIRST_PART = 2048
 
 
 def fill_dates(plan, storage):
@@ -70,13 +70,21 @@ def exif_date(file, zone):
     located = exifblock.locate(file)
     if located is None:
         return None
-    file.seek(located[0])
-    tiff = file.read(min(located[1], MAX_BLOCK))
-    try:
-        taken, offset = exif_strings(tiff)
-    except (ValueError, KeyError, struct.error, IndexError):
-        return None
-    return parse_date(taken, offset, zone)
+    start, length = located
+    for size in (min(length, FIRST_PART), min(length, MAX_BLOCK)):
+        file.seek(start)
+        try:
+            taken, offset = exif_strings(file.read(size))
+        except Truncated:
+            continue  # the block holds more than the first part: read it all
+        except (ValueError, KeyError, struct.error):
+            return None
+        return parse_date(taken, offset, zone)
+    return None
+
+
+class Truncated(Exception):
+    """The EXIF block was read in part and the part lacks what is sought."""
 
 
 def exif_strings(tiff):
@@ -91,7 +99,11 @@ def exif_strings(tiff):
 
 def entries(tiff, order, offset):
     """``{tag: (type, count, value or offset)}`` of the directory at ``offset``."""
+    if offset + 2 > len(tiff):
+        raise Truncated
     count = struct.unpack_from(order + "H", tiff, offset)[0]
+    if offset + 2 + 12 * count > len(tiff):
+        raise Truncated
     return {
         tag: (kind, number, value)
         for tag, kind, number, value in struct.iter_unpack(
@@ -104,6 +116,8 @@ def ascii_value(tiff, entry):
     if entry is None or entry[0] != 2 or entry[1] <= 4:
         return None  # dates and offsets are longer than 4 characters
     kind, count, offset = entry
+    if offset + count > len(tiff):
+        raise Truncated
     return tiff[offset : offset + count].split(b"\x00")[0].decode("ascii", "replace")
 
 
@@ -115,7 +129,14 @@ def parse_moment(text):
     if len(text) != 19 or text[4:17:3] != ":: ::":
         return None
     try:
-        return datetime.datetime(*(int(text[a:b]) for a, b in FIELDS))
+        return datetime.datetime(
+            int(text[:4]),
+            int(text[5:7]),
+            int(text[8:10]),
+            int(text[11:13]),
+            int(text[14:16]),
+            int(text[17:]),
+        )
     except ValueError:
         return None
 

@@ -94,7 +94,7 @@ def test_heic_reads_its_exif_item_wherever_it_is(tmp_path, phone_photos):
     head = heads.local_head(path)
     try:
         assert exifdates.exif_date(head, PARIS) == TAKEN
-        assert head.fetched <= 3 * heads.BLOCK
+        assert head.fetched <= 4 * heads.BLOCK
     finally:
         head.close()
 
@@ -248,7 +248,7 @@ def test_s3_reads_ranges(s3, s3_photo_storage, phone_photos, settings):
     scan()
     assert dates() == {"IMG_0001.jpg": TAKEN}
     gets = [value for operation, value in ranges if operation == "GetObject"]
-    assert gets == [b"bytes=0-16383"]
+    assert gets == [f"bytes=0-{heads.REMOTE_BLOCK - 1}".encode()]
 
 
 # The settings of the "Phone photos" guide
@@ -317,3 +317,40 @@ def test_guide_settings_pass_the_checks():
 )
 def test_parse_moment(text, expected):
     assert exifdates.parse_moment(text) == expected
+
+
+def jpeg_with_late_dates(padding):
+    """A JPEG whose EXIF puts its Exif directory after ``padding`` bytes."""
+    import struct
+
+    exif_ifd = 8 + 2 + 12 + 4 + padding
+    date = b"2024:01:01 12:34:56\x00"
+    tiff = b"MM\x00*" + struct.pack(">I", 8)
+    tiff += struct.pack(">H", 1) + struct.pack(">HHII", 0x8769, 4, 1, exif_ifd)
+    tiff += struct.pack(">I", 0) + bytes(padding)
+    value = exif_ifd + 2 + 12 + 4
+    tiff += struct.pack(">H", 1) + struct.pack(">HHII", 0x9003, 2, len(date), value)
+    tiff += struct.pack(">I", 0) + date
+    segment = b"Exif\x00\x00" + tiff
+    return (
+        b"\xff\xd8\xff\xe1"
+        + struct.pack(">H", len(segment) + 2)
+        + segment
+        + b"\xff\xd9"
+    )
+
+
+@pytest.mark.parametrize("padding", [100, 30_000])
+def test_the_whole_exif_block_is_read_only_when_needed(tmp_path, padding):
+    path = tmp_path / "IMG_0001.jpg"
+    path.write_bytes(jpeg_with_late_dates(padding) + bytes(200_000))
+    head = heads.local_head(path)
+    try:
+        expected = datetime.datetime(2024, 1, 1, 12, 34, 56, tzinfo=PARIS)
+        assert exifdates.exif_date(head, PARIS) == expected
+        if padding < exifdates.FIRST_PART:
+            assert head.fetched == heads.BLOCK  # one page
+        else:
+            assert padding < head.fetched < padding + 2 * heads.BLOCK
+    finally:
+        head.close()
