@@ -7,9 +7,10 @@ item, which may be anywhere in the file.
 
 import struct
 
-__all__ = ["locate"]
+__all__ = ["HEAD", "MORE", "locate", "locate_in_page"]
 
 HEAD = 4096  # bytes read at once from the start of a JPEG file
+MORE = object()  # the first bytes of a file do not tell
 TIFF_HEADERS = (b"II*\x00", b"MM\x00*")
 
 
@@ -46,15 +47,32 @@ def locate(file):
     return found if file.read(4) in TIFF_HEADERS else None
 
 
+def locate_in_page(page):
+    """Where the TIFF block of a JPEG lies, from its first bytes ``page`` alone.
+
+    Return ``(offset, length)``, ``None`` when the JPEG has no EXIF, or
+    :data:`MORE` when ``page`` does not hold enough of the file to tell.
+    """
+    position = 2
+    while position + 10 <= len(page):
+        found, position = jpeg_segment(page[position : position + 10], position)
+        if found is not None:
+            header = page[found[0] : found[0] + 4]
+            if len(header) < 4:
+                return MORE
+            return found if header in TIFF_HEADERS else None
+        if position is None:
+            return None
+    return MORE
+
+
 def locate_jpeg(file):
     """The TIFF block of the first ``Exif`` APP1 segment before the image data."""
     file.seek(0)
-    head = file.read(HEAD)  # holds the segments of most files
+    found = locate_in_page(file.read(HEAD))  # the segments of most files
+    if found is not MORE:
+        return found
     position = 2
-    while position + 10 <= len(head):
-        found, position = jpeg_segment(head[position : position + 10], position)
-        if found is not None or position is None:
-            return found
     while position is not None:
         file.seek(position)
         found, position = jpeg_segment(file.read(10), position)
