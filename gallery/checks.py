@@ -241,7 +241,8 @@ def check_formats(app_configs=None, **kwargs):
                 "W004",
                 "GALLERY_PATTERNS match HEIC/HEIF files but pillow-heif is not "
                 "installed: their thumbnails cannot be made.",
-                'Install the heif extra: pip install "myks-gallery[heif]".',
+                "Install pillow-heif (the heif extra of myks-gallery): "
+                "pip install pillow-heif.",
             )
         )
     if conf.PHOTO_DATES not in PHOTO_DATES_CHOICES:

@@ -192,7 +192,7 @@ class ChecksTests(SimpleTestCase):
         with without_pillow_heif():
             [message] = self.assertReports("gallery.W004")
         self.assertIn("pillow-heif", message.msg)
-        self.assertIn("[heif]", message.hint)
+        self.assertIn("pip install pillow-heif", message.hint)
 
     @override_settings(GALLERY_PATTERNS=[HEIC_PATTERN])
     def test_heic_pattern_with_pillow_heif(self):
