@@ -24,6 +24,9 @@ DEFAULTS = {
     "SIGNED_URL_EXPIRY": 300,  # seconds
     "MAX_PIXELS": 100_000_000,  # larger originals are not resized
     "LOCK_CACHE": None,  # alias of a shared cache for locks across servers
+    "SHARE_LINK_DAYS": 30,  # default lifetime of a new share link
+    "SHARE_LOG_IP": False,  # record the IP address of share link visitors
+    "SHARE_LOG_DAYS": 90,  # share log entries older than this are deleted
 }
 
 

@@ -31,9 +31,9 @@ SWEEP_INTERVAL = 3600  # seconds between two looks for expired archives
 _last_sweep = 0.0
 
 
-def visible_photos(user, album):
+def visible_photos(user, album, grants=None):
     """The photos of ``album`` that ``user`` may see, in album order."""
-    return list(access.visible_photos(user, album.photo_set.all()))
+    return list(access.visible_photos(user, album.photo_set.all(), grants))
 
 
 def archive_name(album, photos):

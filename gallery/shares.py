@@ -1,0 +1,95 @@
+"""Share link tokens, the grants they leave in a session, and their log.
+
+A token is the link's stored random key followed by an HMAC of that key with
+the site's secret key: the key finds the link, the HMAC proves that the token
+was made by this site. A leaked database gives keys but no HMAC; rotating
+``SECRET_KEY`` ends every link unless the old key stays in
+``SECRET_KEY_FALLBACKS``. Who may see what through a grant is decided in
+:mod:`gallery.access`, like everything else.
+"""
+
+import base64
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from .conf import conf
+from .models import ShareLink, ShareLogEntry
+
+SALT = "gallery.shares.token"
+KEY_LENGTH = 22  # characters of ShareLink.key: 128 bits, URL-safe base64
+SESSION_KEY = "gallery_shares"
+MAX_GRANTS = 50  # per session, the most recent first
+
+
+def signature(key, secret=None):
+    """HMAC-SHA256 of ``key`` with ``secret`` (``SECRET_KEY`` by default)."""
+    digest = salted_hmac(SALT, key, secret=secret, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def make_token(link):
+    """The token of the URL of ``link``, under the current secret key."""
+    return link.key + signature(link.key)
+
+
+def find_link(token):
+    """The link whose token is ``token``, whatever its state, or ``None``.
+
+    Tokens made with a key of ``SECRET_KEY_FALLBACKS`` are accepted too.
+    """
+    key, mac = token[:KEY_LENGTH], token[KEY_LENGTH:]
+    link = ShareLink.objects.select_related("album").filter(key=key).first()
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    # Compute every signature even for an unknown key: the time taken does
+    # not tell whether a key exists.
+    valid = False
+    for secret in secrets:
+        valid |= constant_time_compare(mac, signature(key, secret))
+    return link if valid and link is not None else None
+
+
+def granted_ids(request):
+    """Primary keys of the links opened in this session; not checked."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return ()
+    return tuple(session.get(SESSION_KEY, ()))
+
+
+def grant(request, link):
+    """Remember ``link`` in the session; tell whether it is new there."""
+    ids = list(granted_ids(request))
+    new = link.pk not in ids
+    if new:
+        ids.insert(0, link.pk)
+        request.session[SESSION_KEY] = ids[:MAX_GRANTS]
+    return new
+
+
+def default_expiry(now=None):
+    """When a link created at ``now`` expires by default."""
+    return (now or timezone.now()) + datetime.timedelta(days=conf.SHARE_LINK_DAYS)
+
+
+def record(request, link_id, kind, photo=None):
+    """Add an entry to the log of the link ``link_id``."""
+    ip = request.META.get("REMOTE_ADDR") or None if conf.SHARE_LOG_IP else None
+    ShareLogEntry.objects.create(
+        link_id=link_id,
+        kind=kind,
+        photo=photo,
+        user_agent=request.headers.get("User-Agent", "")[:255],
+        ip_address=ip,
+    )
+
+
+def delete_old_entries(now=None):
+    """Delete log entries older than ``GALLERY_SHARE_LOG_DAYS``; count them."""
+    if conf.SHARE_LOG_DAYS is None:
+        return 0
+    limit = (now or timezone.now()) - datetime.timedelta(days=conf.SHARE_LOG_DAYS)
+    deleted, _ = ShareLogEntry.objects.filter(time__lt=limit).delete()
+    return deleted
