@@ -256,10 +256,22 @@ class ShareLink(models.Model):
             "recipient": self.recipient,
         }
 
+    STATUSES = {
+        "active": _("active"),
+        "expired": _("expired"),
+        "revoked": _("revoked"),
+    }
+
+    def status(self, now=None):
+        """``"active"``, ``"expired"`` or ``"revoked"``."""
+        if self.revoked is not None:
+            return "revoked"
+        now = now or timezone.now()
+        return "active" if self.expires is None or self.expires > now else "expired"
+
     def is_active(self, now=None):
         """Tell whether the link still opens its album."""
-        now = now or timezone.now()
-        return self.revoked is None and (self.expires is None or self.expires > now)
+        return self.status(now) == "active"
 
 
 class ShareLogEntry(models.Model):

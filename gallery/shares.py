@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .conf import conf
-from .models import ShareLink, ShareLogEntry
+from .models import AlbumAccessPolicy, ShareLink, ShareLogEntry
 
 SALT = "gallery.shares.token"
 KEY_LENGTH = 22  # characters of ShareLink.key: 128 bits, URL-safe base64
@@ -74,9 +74,21 @@ def default_expiry(now=None):
     return (now or timezone.now()) + datetime.timedelta(days=conf.SHARE_LINK_DAYS)
 
 
+def ensure_policy(album):
+    """Give ``album`` a private policy if it has none; tell whether it was created.
+
+    Nobody is named and photos inherit: share links then show every photo
+    without a policy of its own.
+    """
+    _, created = AlbumAccessPolicy.objects.get_or_create(
+        album=album, defaults={"public": False, "inherit": True}
+    )
+    return created
+
+
 def record(request, link_id, kind, photo=None):
     """Add an entry to the log of the link ``link_id``."""
-    ip = request.META.get("REMOTE_ADDR") or None if conf.SHARE_LOG_IP else None
+    ip = (request.META.get("REMOTE_ADDR") or None) if conf.SHARE_LOG_IP else None
     ShareLogEntry.objects.create(
         link_id=link_id,
         kind=kind,
