@@ -1,3 +1,4 @@
+import datetime
 import os
 import secrets
 
@@ -191,6 +192,13 @@ class ScanState(models.Model):
         return self.storage
 
 
+def default_share_expiry():
+    """When a link created now expires, unless "never" is chosen."""
+    from .conf import conf
+
+    return timezone.now() + datetime.timedelta(days=conf.SHARE_LINK_DAYS)
+
+
 def new_share_key():
     """A random value of 128 bits, 22 URL-safe characters."""
     return secrets.token_urlsafe(16)
@@ -226,8 +234,13 @@ class ShareLink(models.Model):
     key = models.CharField(
         _("key"), max_length=32, unique=True, default=new_share_key, editable=False
     )
+    # None only when "never" is chosen explicitly.
     expires = models.DateTimeField(
-        _("expires"), null=True, blank=True, help_text=_("Empty: never expires.")
+        _("expires"),
+        null=True,
+        blank=True,
+        default=default_share_expiry,
+        help_text=_("Empty: never expires."),
     )
     revoked = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
     allow_originals = models.BooleanField(_("may download originals"), default=True)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .conf import conf
-from .models import AlbumAccessPolicy, ShareLink, ShareLogEntry
+from .models import AlbumAccessPolicy, ShareLink, ShareLogEntry, default_share_expiry
 
 SALT = "gallery.shares.token"
 KEY_LENGTH = 22  # characters of ShareLink.key: 128 bits, URL-safe base64
@@ -69,9 +69,9 @@ def grant(request, link):
     return new
 
 
-def default_expiry(now=None):
-    """When a link created at ``now`` expires by default."""
-    return (now or timezone.now()) + datetime.timedelta(days=conf.SHARE_LINK_DAYS)
+def default_expiry():
+    """When a link created now expires by default."""
+    return default_share_expiry()
 
 
 def ensure_policy(album):

@@ -244,6 +244,11 @@ def revalidated(response, grants):
     return response
 
 
+def is_download(response):
+    """Tell whether ``response`` sends a whole file: not a 304 nor a byte range."""
+    return response.status_code in (200, 302)
+
+
 def photo_or_404(request, pk, grants):
     """The photo ``pk`` if visible, with ``via_share``: a link of ``grants`` to it."""
     photos = access.visible_photos(request.user, grants=grants).select_related("album")
@@ -294,7 +299,7 @@ def original_photo(request, pk):
     response = serving.serve(
         request, storage, photo.image_name, filename=photo.filename
     )
-    if photo.via_share is not None:
+    if photo.via_share is not None and is_download(response):
         shares.record(request, photo.via_share, ShareLogEntry.ORIGINAL, photo)
     return revalidated(response, grants)
 
@@ -310,6 +315,6 @@ def export_album(request, pk):
     if not photos:
         raise Http404
     response = exports.export_response(request, album, photos)
-    if album.via_share is not None:
+    if album.via_share is not None and is_download(response):
         shares.record(request, album.via_share, ShareLogEntry.ARCHIVE)
     return revalidated(response, grants)

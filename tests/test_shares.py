@@ -7,12 +7,14 @@ import zipfile
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from gallery import access, shares
-from gallery.models import ShareLogEntry
+from gallery.models import ShareLink, ShareLogEntry
+from gallery.storages import get_storage
 from tests.builders import (
     make_album,
     make_album_policy,
@@ -369,3 +371,28 @@ def test_downloads_add_their_log_entry(
         response = client.get(url)
         body(response)
     assert response.status_code == 200
+
+
+def test_links_expire_after_the_default_days_unless_never_is_chosen(family):
+    with override_settings(GALLERY_SHARE_LINK_DAYS=7):
+        link = ShareLink.objects.create(album=family.album, recipient="Uncle")
+    left = link.expires - timezone.now()
+    assert datetime.timedelta(days=6, hours=23) < left <= datetime.timedelta(days=7)
+    never = ShareLink.objects.create(album=family.album, recipient="Me", expires=None)
+    assert never.is_active(timezone.now() + datetime.timedelta(days=10_000))
+
+
+def test_revalidations_and_ranges_are_not_downloads(client, settings, tmp_path):
+    settings.GALLERY_PHOTO_STORAGE = FileSystemStorage(location=tmp_path)
+    family = Family(get_storage("photo"))
+    holder = client
+    holder.get(share_url(make_share_link(family.album)))
+    url = family.url("photo-original", "first")
+    first = holder.get(url)
+    first.close()
+    revalidated = holder.get(url, headers={"If-None-Match": first["ETag"]})
+    ranged = holder.get(url, headers={"Range": "bytes=0-9"})
+    ranged.close()
+    statuses = [first.status_code, revalidated.status_code, ranged.status_code]
+    assert statuses == [200, 304, 206]
+    assert ShareLogEntry.objects.filter(kind="original").count() == 1

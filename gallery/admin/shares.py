@@ -41,15 +41,13 @@ class ShareLinkForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            self.fields["expires"].initial = shares.default_expiry
-        else:
+        if self.instance.pk is not None:
             self.fields["never"].initial = self.instance.expires is None
 
     def clean(self):
         data = super().clean()
         if data.get("never"):
-            data["expires"] = None
+            data["expires"] = self.instance.expires = None
         elif not data.get("expires") and "expires" not in self.errors:
             message = _("Choose when the link expires, or tick “Never expires”.")
             self.add_error("expires", message)
