@@ -396,3 +396,20 @@ def test_revalidations_and_ranges_are_not_downloads(client, settings, tmp_path):
     statuses = [first.status_code, revalidated.status_code, ranged.status_code]
     assert statuses == [200, 304, 206]
     assert ShareLogEntry.objects.filter(kind="original").count() == 1
+
+
+def test_share_url_query_budget(client, link, django_assert_num_queries):
+    # The link; its log entry and the deletion of old ones; the new session
+    # (a check, and its insertion in a savepoint).
+    with django_assert_num_queries(7):
+        client.get(share_url(link))
+    # The session, the link.
+    with django_assert_num_queries(2):
+        client.get(share_url(link))
+
+
+def test_forged_tokens_cost_no_query(client, link, django_assert_num_queries):
+    forged = link.key + shares.signature(link.key, "not the key")
+    with django_assert_num_queries(0):
+        response = client.get(reverse("gallery:share", args=[forged]))
+    assert response.status_code == 404
