@@ -198,3 +198,16 @@ def test_permissions_decide_who_may_create_and_revoke(client):
     action(client, "revoke", [link])
     link.refresh_from_db()
     assert link.revoked is not None
+
+
+def test_album_explanation_names_the_recipients_of_active_links(admin_client):
+    album = make_album()
+    make_album_policy(album)
+    make_share_link(album, recipient="Grandma")
+    make_share_link(album, recipient="Uncle", revoked=timezone.now())
+    url = reverse("admin:gallery_album_change", args=[album.pk])
+    notes = admin_client.get(url).context["visibility_notes"]
+    assert notes[-1] == (
+        "An active share link also opens it to Grandma, who sees what a user "
+        "named in its policy sees."
+    )
