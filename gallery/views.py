@@ -1,3 +1,12 @@
+"""The views named in :mod:`gallery.urls`: pages, the share URL, then files.
+
+Pages (index, year, album, photo, latest) list what the visitor may see,
+with a fixed number of queries; files (resized images, originals, zip exports)
+are served only after the same access check. Every view asks
+:mod:`gallery.access` what is visible, share links of the session included,
+and answers 404 for anything else.
+"""
+
 from django.http import (
     Http404,
     HttpResponseNotFound,
@@ -268,9 +277,9 @@ def resized_photo(request, preset, pk):
     try:
         result = resizers.get_resize()(photo, *size)
     except resizers.ImageUnavailable:
-        return unavailable_response()
+        return image_unavailable_response()
     except resizers.CacheUnavailable:
-        return unavailable.unavailable_response()
+        return unavailable.storage_unavailable_response()
     if isinstance(result, resizers.CachedFile):
         cache = get_storage("cache")
         response = serving.serve(request, cache, result.name, filename=photo.filename)
@@ -281,7 +290,7 @@ def resized_photo(request, preset, pk):
     return response
 
 
-def unavailable_response():
+def image_unavailable_response():
     """A 404 that browsers may keep: the same file will not get better."""
     response = HttpResponseNotFound(
         _("This photo cannot be displayed."), content_type="text/plain"
@@ -311,7 +320,7 @@ def export_album(request, pk):
     albums = access.visible_albums(request.user, grants=grants)
     albums = albums.annotate(via_share=access.granting_link(grants))
     album = get_object_or_404(albums, pk=pk)
-    photos = exports.visible_photos(request.user, album, grants)
+    photos = exports.exported_photos(request.user, album, grants)
     if not photos:
         raise Http404
     response = exports.export_response(request, album, photos)

@@ -6,6 +6,10 @@
 * :mod:`.shares` lists share links and adds them to the album page;
 * :mod:`.visibility` explains, in plain words, who can see an album or a photo
   and why.
+
+:class:`AlbumAdmin`, :class:`PhotoAdmin` and :class:`ShareLinkAdmin` are
+exported for sites that unregister them and register subclasses. Each module
+lists its public names in ``__all__``; anything else is internal.
 """
 
 from .model_admins import AlbumAdmin, PhotoAdmin

@@ -22,6 +22,14 @@ from .. import shares
 from ..conf import conf
 from ..models import ShareLink, ShareLogEntry
 
+__all__ = [
+    "ShareLinkAdmin",
+    "ShareLinkInline",
+    "activity",
+    "annotate_activity",
+    "give_policy",
+]
+
 COPY_SCRIPT = "gallery/admin/copy.js"
 RECENT_ENTRIES = 20  # log entries shown on the page of a link
 

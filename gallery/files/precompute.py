@@ -12,13 +12,15 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 
 from ..resizers import ImageUnavailable, OriginalMissing, get_preset
-from ..resizers.pillow import build
+from ..resizers.pillow import build_missing
 from ..storages import get_storage
-from . import cachefiles, locks
+from . import cachefiles
+
+__all__ = ["PrecomputeReport", "precompute"]
 
 
 @dataclasses.dataclass
-class Report:
+class PrecomputeReport:
     """What :func:`precompute` did: counts of files and photos."""
 
     created: int = 0  # resized files written
@@ -32,7 +34,7 @@ def precompute(photos, presets, jobs=None):
     sizes = [lookup(preset) for preset in presets]
     if hasattr(photos, "select_related"):
         photos = photos.select_related("album")  # workers make no query
-    report = Report()
+    report = PrecomputeReport()
     tasks = []
     for photo in photos:
         targets = missing_targets(photo, sizes)
@@ -84,12 +86,7 @@ def run(task):
     """Build the ``targets`` of one photo; return ``(status, detail)``."""
     photo, targets = task
     try:
-        with locks.lock(cachefiles.photo_key(photo)):
-            cache = get_storage("cache")
-            targets = [target for target in targets if not cache.exists(target[0])]
-            if targets:
-                build(photo, targets)
-        return "created", len(targets)
+        return "created", build_missing(photo, targets)
     except OriginalMissing as exc:
         return "failed", str(exc)
     except ImageUnavailable as exc:

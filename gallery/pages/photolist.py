@@ -12,6 +12,8 @@ from django.utils.functional import cached_property
 from ..models import Photo
 from .links import LinkMaker, add_links
 
+__all__ = ["PhotoList"]
+
 
 class PhotoList:
     """The photos of ``queryset``, all in ``album``, as a sequence for templates."""

@@ -17,6 +17,8 @@ from ..models import Photo
 from .links import add_links
 from .ordering import PHOTO_ORDER, order_by
 
+__all__ = ["attach_previews"]
+
 
 class KeyList(Aggregate):
     """Primary keys of the rows of a group, as one comma-separated string."""
