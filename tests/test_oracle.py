@@ -3,7 +3,8 @@
 Each world (see ``tests/oracle/world.py``) is built inside a savepoint that is
 rolled back afterwards. Users open their share links first; then some links
 expire or are revoked, and every user browses. The expected answers come from
-``tests/oracle/rules.py`` and never from ``gallery.access``. Set
+``tests/oracle/rules.py`` and never from ``gallery.access``, whose filters and
+object checks are also held against them directly. Set
 ``GALLERY_ORACLE_WORLDS`` and ``GALLERY_ORACLE_SEED`` to explore further; a
 failure names the seed to replay.
 """
@@ -16,12 +17,14 @@ import zipfile
 
 import pytest
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from PIL import Image
 
+from gallery import access
 from gallery.conf import conf
-from gallery.shares import make_token
+from gallery.models import Album, Photo
+from gallery.shares import SESSION_KEY, make_token
 from gallery.storages import get_storage
 from tests.oracle import rules
 from tests.oracle.html import Page, read_count, target
@@ -98,7 +101,36 @@ class Visit:
                 self.browse_photo(photo)
                 self.fetch_original(photo)
                 self.fetch_resized(photo, self.preset(photo))
+        for use in access.USES:
+            self.check_access(use)
         return self.problems
+
+    # gallery.access itself: filters and object checks, with the session's grants
+
+    def check_access(self, use):
+        """The filters and the object checks of ``use`` agree with the rules."""
+        self.url = f"gallery.access ({use})"
+        request = RequestFactory().get("/")
+        request.session = {SESSION_KEY: self.client.session.get(SESSION_KEY, [])}
+        grants, user = access.grants(request, use), self.user.obj
+        albums = set(access.visible_albums(user, grants=grants))
+        photos = set(access.visible_photos(user, grants=grants))
+        for album in Album.objects.filter(pk__in=[a.pk for a in self.world.albums]):
+            spec = next(a for a in self.world.albums if a.pk == album.pk)
+            expected = rules.sees_album(self.user, spec, use=use)
+            checked = access.can_see_album(user, album, grants=grants)
+            if (album in albums, checked) != (expected, expected):
+                self.problem(
+                    f"album {album.pk}: filter, check {album in albums, checked}"
+                )
+        for photo in Photo.objects.filter(pk__in=[p.pk for p in self.world.photos]):
+            spec = next(p for p in self.world.photos if p.pk == photo.pk)
+            expected = rules.sees_photo(self.user, spec, use)
+            checked = access.can_see_photo(user, photo, grants=grants)
+            if (photo in photos, checked) != (expected, expected):
+                self.problem(
+                    f"photo {photo.pk}: filter, check {photo in photos, checked}"
+                )
 
     def browse_share_links(self):
         """Ended links say so; held ones open again; unknown tokens are 404."""
