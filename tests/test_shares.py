@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -389,10 +391,15 @@ def test_revalidations_and_ranges_are_not_downloads(client, settings, tmp_path):
     holder.get(share_url(make_share_link(family.album)))
     url = family.url("photo-original", "first")
     first = holder.get(url)
-    first.close()
     revalidated = holder.get(url, headers={"If-None-Match": first["ETag"]})
     ranged = holder.get(url, headers={"Range": "bytes=0-9"})
-    ranged.close()
+    # Close the files as a server would, keeping the test's database connection.
+    request_finished.disconnect(close_old_connections)
+    try:
+        first.close()
+        ranged.close()
+    finally:
+        request_finished.connect(close_old_connections)
     statuses = [first.status_code, revalidated.status_code, ranged.status_code]
     assert statuses == [200, 304, 206]
     assert ShareLogEntry.objects.filter(kind="original").count() == 1
