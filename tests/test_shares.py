@@ -420,3 +420,11 @@ def test_forged_tokens_cost_no_query(client, link, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get(reverse("gallery:share", args=[forged]))
     assert response.status_code == 404
+
+
+@override_settings(GALLERY_SHARE_LOG_DAYS=None)
+def test_log_entries_can_be_kept_for_ever(link):
+    old = timezone.now() - datetime.timedelta(days=10_000)
+    ShareLogEntry.objects.create(link=link, kind="opened", time=old)
+    assert shares.delete_old_entries() == 0
+    assert ShareLogEntry.objects.count() == 1
