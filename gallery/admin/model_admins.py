@@ -3,10 +3,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy
+from ..models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy, ShareLink
 from ..resizers.presets import get_preset
 from .actions import AccessPolicyActions
 from .scan import scan_photos
+from .shares import ShareLinkInline, give_policy
 from .visibility import explain_album, explain_photo, names
 
 __all__ = ["AlbumAdmin", "PhotoAdmin"]
@@ -68,7 +69,7 @@ class AlbumAdmin(GalleryAdmin):
     policy_target = "album"
     policy_fields = ("public", "groups", "users", "inherit")
     date_hierarchy = "date"
-    inlines = [AlbumAccessPolicyInline]
+    inlines = [AlbumAccessPolicyInline, ShareLinkInline]
     list_display = [
         "display_name",
         "dirpath",
@@ -94,6 +95,15 @@ class AlbumAdmin(GalleryAdmin):
 
     def listed_policy(self, obj):
         return obj.get_access_policy()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            if formset.model is ShareLink and formset.new_objects:
+                for link in formset.new_objects:
+                    link.created_by = request.user
+                    link.save(update_fields=["created_by"])
+                give_policy(self, request, form.instance)
 
     def explain(self, obj):
         return explain_album(obj)

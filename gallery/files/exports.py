@@ -39,9 +39,9 @@ BUILD_EXPIRES = 3600  # seconds a shared lock outlives the request building an a
 _last_sweep = 0.0
 
 
-def exported_photos(user, album):
+def exported_photos(user, album, grants=None):
     """The photos of ``album`` that ``user`` may see, in album order, to export."""
-    return list(access.visible_photos(user, album.photo_set.all()))
+    return list(access.visible_photos(user, album.photo_set.all(), grants))
 
 
 def archive_name(album, photos, with_location=True):
