@@ -193,3 +193,25 @@ def test_zip_entries_without_gps_for_visitors_only(client, phone_photos, public_
     client.force_login(make_user(perms=["gallery.view"]))
     archive = zipfile.ZipFile(io.BytesIO(content(client.get(url))))
     assert archive.read("IMG_0001.jpg") == data
+
+
+@pytest.mark.django_db
+@override_settings(GALLERY_STRIP_LOCATION=True)
+def test_share_link_holders_get_originals_without_gps(client, phone_photos):
+    from gallery import shares
+    from tests.builders import make_share_link
+
+    owner = make_user()
+    album = make_album()
+    make_album_policy(album, users=[owner])
+    data = phone_photos("jpg")
+    photo = add_original(album, data, "IMG_0001.jpg")
+    link = make_share_link(album)
+    client.get(reverse("gallery:share", args=[shares.make_token(link)]))
+    response = client.get(original_url(photo))
+    assert response.status_code == 200
+    assert dict(exif_of(content(response)).get_ifd(GPS_IFD)) == {}
+    client.force_login(owner)  # named in the policy, but cannot see all photos
+    assert (
+        dict(exif_of(content(client.get(original_url(photo)))).get_ifd(GPS_IFD)) == {}
+    )
