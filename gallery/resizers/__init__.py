@@ -16,7 +16,8 @@ It raises :class:`ImageUnavailable` when the original cannot be resized
 404. It raises :class:`CacheUnavailable` when the cache storage refuses to
 store the result (full, read-only); the view answers with a 503.
 
-The resize presets are read by :mod:`.presets`. Each module lists its public
+The resize presets are read by :mod:`.presets`, the formats of originals and
+of resized images are known to :mod:`.formats`. Each module lists its public
 names in ``__all__``; anything else is internal.
 """
 

@@ -19,6 +19,8 @@ from .listing import is_s3, local_root
 from .matching import nfc, photo_zone
 from .rows import PhotoDate
 
+__all__ = ["exif_date", "fill_dates", "parse_moment"]
+
 logger = logging.getLogger("gallery.scanning")
 
 EXIF_POINTER, TAKEN, OFFSET = 0x8769, 0x9003, 0x9011
