@@ -19,7 +19,7 @@ PYENV_PATH := $(subst $(eval) ,:,$(wildcard $(PYENV_ROOT)/versions/3.*/bin))
 $(STAMP): pyproject.toml requirements-test.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[s3,thumbor]" -r requirements-test.txt
+	$(PY) -m pip install --quiet -e ".[s3,thumbor,heif]" -r requirements-test.txt
 	touch $(STAMP)
 
 # The package is installed as users install it, again when its sources change.

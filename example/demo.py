@@ -45,6 +45,7 @@ def prepare(stdout=sys.stdout):
     passwords = create_users(load_passwords(Path(settings.VAR_DIR)))
     scan(stdout)
     share_albums()
+    create_share_links()
     return passwords
 
 
@@ -107,6 +108,35 @@ def share_albums():
     set_policy(photo_policy(photo))
 
 
+def create_share_links():
+    """One active link to the family album, for Grandma; one expired link."""
+    from django.utils import timezone
+
+    from gallery import shares
+    from gallery.models import Album, ShareLink
+
+    links = [
+        (FAMILY_ALBUM, "Grandma", shares.default_expiry()),
+        (FRIEND_ALBUM, "Cousin", timezone.now() - datetime.timedelta(days=1)),
+    ]
+    for dirpath, recipient, expires in links:
+        album = Album.objects.get(dirpath=dirpath)
+        link, _ = ShareLink.objects.get_or_create(album=album, recipient=recipient)
+        link.expires = expires
+        link.save()
+
+
+def share_link(base_url):
+    """Return the URL of Grandma's share link."""
+    from django.urls import reverse
+
+    from gallery import shares
+    from gallery.models import ShareLink
+
+    link = ShareLink.objects.get(recipient="Grandma", album__dirpath=FAMILY_ALBUM)
+    return base_url + reverse("gallery:share", args=[shares.make_token(link)])
+
+
 def album_policy(dirpath):
     from gallery.models import Album, AlbumAccessPolicy
 
@@ -151,6 +181,10 @@ def welcome(passwords, base_url):
         "",
         f"A login link for {MEMBER}, no password needed (valid {link_validity()}):",
         f"  {login_link(MEMBER, base_url)}",
+        "",
+        "A share link to Winter in Paris, for Grandma who has no account",
+        "(expires in 30 days; Cousin's link to the Flea market has expired):",
+        f"  {share_link(base_url)}",
         "",
     ]
     return "\n".join(lines)

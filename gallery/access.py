@@ -12,19 +12,49 @@ The rules:
 * A deactivated account sees what an anonymous visitor sees.
 * Listings for authenticated users without ``gallery.view`` leave out public
   albums until the user asks for them (see :func:`show_public`).
+* A share link opened in the session (a grant, see :func:`grants`) adds its
+  album, listed whatever the visitor's choice on public albums, and the photos
+  that a user named in the album's policy would see: those that inherit it
+  (the others follow their own policy, public or not, as for anyone).
+  Originals and archives go through a grant only when its link allows them.
+  Revoked and expired links grant nothing.
+* With ``GALLERY_STRIP_LOCATION``, only users with ``gallery.view`` get the
+  GPS position of originals (see :func:`sees_location`).
 
 Filters never join many-valued relations at the top level, so they return no
 duplicate rows and need no ``DISTINCT``.
 """
 
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+)
 
-from .models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy
+from . import shares
+from .conf import conf
+from .models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy, ShareLink
+
+# What a grant is used for, and what its link must allow for it.
+USES = {
+    "view": {},
+    "originals": {"allow_originals": True},
+    "archive": {"allow_archive": True},
+}
 
 
 def can_see_everything(user):
     """Tell whether ``user`` bypasses access policies."""
     return user.has_perm("gallery.view")
+
+
+def sees_location(user):
+    """Tell whether originals reach ``user`` with their GPS position."""
+    return not conf.STRIP_LOCATION or can_see_everything(user)
 
 
 def is_identified(user):
@@ -80,33 +110,108 @@ def photo_condition(user):
     )
 
 
-def visible_albums(user, include_public=True, queryset=None):
+def grants(request, use="view"):
+    """Active share links of this session that allow ``use``; ``None`` without any.
+
+    A lazy queryset, used as a subquery: checking grants adds no query.
+    """
+    ids = shares.granted_ids(request)
+    if not ids:
+        return None
+    return ShareLink.objects.active().filter(pk__in=ids, **USES[use])
+
+
+def shared_album_condition(grants):
+    """``Q`` object selecting the albums of ``grants``."""
+    return Q(pk__in=grants.values("album"))
+
+
+def shared_photo_condition(grants):
+    """``Q`` object selecting the photos that ``grants`` add.
+
+    Photos with their own policy are left to it: a user named in the album's
+    policy only sees them when they are public, like anybody.
+    """
+    inherited = AlbumAccessPolicy.objects.filter(
+        inherit=True, album__in=grants.values("album")
+    )
+    return Q(access_policy__isnull=True, album__in=inherited.values("album"))
+
+
+def visible_albums(user, include_public=True, queryset=None, grants=None):
     """Albums that ``user`` may see, optionally leaving out public albums."""
     if queryset is None:
         queryset = Album.objects.all()
     if can_see_everything(user):
         return queryset
-    return queryset.filter(album_condition(user, include_public))
+    condition = album_condition(user, include_public)
+    if grants is not None:
+        condition |= shared_album_condition(grants)
+    return queryset.filter(condition)
 
 
-def visible_photos(user, queryset=None):
+def visible_photos(user, queryset=None, grants=None):
     """Photos that ``user`` may see."""
     if queryset is None:
         queryset = Photo.objects.all()
     if can_see_everything(user):
         return queryset
-    return queryset.filter(photo_condition(user))
+    condition = photo_condition(user)
+    if grants is not None:
+        condition |= shared_photo_condition(grants)
+    return queryset.filter(condition)
 
 
-def album_is_visible(user, album_field="album"):
+def album_is_visible(user, album_field="album", grants=None):
     """Expression telling whether the album in ``album_field`` is visible to ``user``.
 
     For annotating photos: a photo may be visible in an album that is not.
     """
     if can_see_everything(user):
         return Value(True)
-    albums = Album.objects.filter(album_condition(user), pk=OuterRef(album_field))
+    albums = visible_albums(user, grants=grants).filter(pk=OuterRef(album_field))
     return Exists(albums)
+
+
+def is_shared(grants, album_field="pk"):
+    """Expression telling whether ``grants`` include the album in ``album_field``."""
+    if grants is None:
+        return Value(False)
+    return Exists(grants.filter(album=OuterRef(album_field)))
+
+
+def granting_link(grants, album_field="pk"):
+    """Expression: a link of ``grants`` to the album in ``album_field``, or null."""
+    if grants is None:
+        return Value(None, output_field=IntegerField())
+    links = grants.filter(album=OuterRef(album_field)).order_by("pk")
+    return links.values("pk")[:1]
+
+
+def may_download_album(user, download_grants):
+    """Expression telling whether ``user`` may download a visible album.
+
+    ``download_grants`` are the visitor's grants that allow archives.
+    """
+    if can_see_everything(user):
+        return Value(True)
+    condition = album_condition(user)
+    if download_grants is not None:
+        condition |= shared_album_condition(download_grants)
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def may_download_photo(user, download_grants):
+    """Expression telling whether ``user`` may download the original of a visible photo.
+
+    ``download_grants`` are the visitor's grants that allow originals.
+    """
+    if can_see_everything(user):
+        return Value(True)
+    condition = photo_condition(user)
+    if download_grants is not None:
+        condition |= shared_photo_condition(download_grants)
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 def policy_allows(policy, user, include_public=True):
@@ -123,18 +228,39 @@ def policy_allows(policy, user, include_public=True):
     return any(group.pk in group_ids for group in policy.groups.all())
 
 
-def can_see_album(user, album, include_public=True):
+def shared_album_ids(grants):
+    """Primary keys of the albums of ``grants`` (one query), for object checks."""
+    if grants is None:
+        return frozenset()
+    return frozenset(grants.values_list("album", flat=True))
+
+
+def can_see_album(user, album, include_public=True, grants=None):
     """Object check matching :func:`visible_albums`."""
     if can_see_everything(user):
         return True
-    return policy_allows(album.get_access_policy(), user, include_public)
+    if policy_allows(album.get_access_policy(), user, include_public):
+        return True
+    return album.pk in shared_album_ids(grants)
 
 
-def can_see_photo(user, photo):
+def is_shared_photo(photo, grants):
+    """Object check matching :func:`shared_photo_condition`."""
+    if photo.get_access_policy() is not None:
+        return False
+    policy = photo.album.get_access_policy()
+    if policy is None or not policy.inherit:
+        return False
+    return photo.album_id in shared_album_ids(grants)
+
+
+def can_see_photo(user, photo, grants=None):
     """Object check matching :func:`visible_photos`."""
     if can_see_everything(user):
         return True
-    return policy_allows(photo.get_effective_access_policy(), user)
+    if policy_allows(photo.get_effective_access_policy(), user):
+        return True
+    return grants is not None and is_shared_photo(photo, grants)
 
 
 def show_public(request):

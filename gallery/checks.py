@@ -8,11 +8,13 @@ from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
 from .conf import conf
+from .resizers.formats import FORMATS, heif_available
 from .resizers.presets import parse_preset
 from .scanning import captures
 from .storages import KINDS, get_storage, is_local
 
 REMOTE_SERVING_CHOICES = ("redirect", "stream")
+PHOTO_DATES_CHOICES = ("pattern", "exif")
 
 
 def error(id, msg, hint):
@@ -221,6 +223,50 @@ def check_resize(app_configs=None, **kwargs):
             '"gallery.resizers.pillow.resize".',
         )
     ]
+
+
+def names_heif(entry):
+    """Whether a ``GALLERY_PATTERNS`` entry names the .heic or .heif extension."""
+    regex = entry[1] if isinstance(entry, list | tuple) and len(entry) == 2 else ""
+    source = regex.pattern if isinstance(regex, re.Pattern) else str(regex)
+    return bool(re.search(r"he(?:ic|if)", source, re.IGNORECASE))
+
+
+@register()
+def check_formats(app_configs=None, **kwargs):
+    """Report HEIC/HEIF originals that cannot be resized, and unknown choices."""
+    errors = []
+    if any(names_heif(entry) for entry in conf.PATTERNS) and not heif_available():
+        errors.append(
+            warning(
+                "W004",
+                "GALLERY_PATTERNS match HEIC/HEIF files but pillow-heif is not "
+                "installed: their thumbnails cannot be made.",
+                "Install pillow-heif (the heif extra of myks-gallery): "
+                "pip install pillow-heif.",
+            )
+        )
+    if conf.PHOTO_DATES not in PHOTO_DATES_CHOICES:
+        errors.append(
+            error(
+                "E013",
+                f"GALLERY_PHOTO_DATES is {conf.PHOTO_DATES!r}.",
+                'Use "pattern" (dates from the paths only) or "exif" (from the '
+                "EXIF of photos whose path gives no date).",
+            )
+        )
+    unknown = [name for name in conf.RESIZE_FORMATS if name not in FORMATS]
+    if unknown or isinstance(conf.RESIZE_FORMATS, str):
+        errors.append(
+            error(
+                "E012",
+                f"GALLERY_RESIZE_FORMATS is {conf.RESIZE_FORMATS!r}.",
+                "Give a list of formats among "
+                f"{', '.join(map(repr, FORMATS))}, for example "
+                '["avif", "webp", "jpeg"]; end it with "jpeg" or "png".',
+            )
+        )
+    return errors
 
 
 # Caches that cannot hold a lock between processes or servers.

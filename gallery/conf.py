@@ -26,6 +26,12 @@ DEFAULTS = {
     "LOCK_CACHE": None,  # alias of a shared cache for locks across servers
     "TASK_BACKEND": None,  # alias of TASKS that runs scans in the background
     "TASK_STALE_AFTER": 60,  # seconds without a heartbeat: the worker died
+    "PHOTO_DATES": "pattern",  # or "exif": dates from EXIF when paths give none
+    "STRIP_LOCATION": False,  # GPS kept in originals only for "Can see all photos"
+    "RESIZE_FORMATS": (),  # e.g. ("avif", "webp", "jpeg"); () keeps the original's
+    "SHARE_LINK_DAYS": 30,  # default lifetime of a new share link
+    "SHARE_LOG_IP": False,  # record the IP address of share link visitors
+    "SHARE_LOG_DAYS": 90,  # share log entries older than this are deleted
 }
 
 

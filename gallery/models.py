@@ -7,12 +7,17 @@
   them live in :mod:`gallery.access`, not here.
 * :class:`ScanState` remembers what the last scan saw, to skip unchanged
   directories.
+* :class:`ShareLink` opens one album to whoever holds its link, until it
+  expires or is revoked; :class:`ShareLogEntry` records its openings and
+  downloads.
 
 Table names, fields and permissions are those of myks-gallery 0.9.1, plus the
 additions of later migrations.
 """
 
+import datetime
 import os
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -270,3 +275,137 @@ class ScanRun(models.Model):
             return None
         end = self.finished_at or timezone.now()
         return (end - self.started_at).total_seconds()
+
+
+def default_share_expiry():
+    """When a link created now expires, unless "never" is chosen."""
+    from .conf import conf
+
+    return timezone.now() + datetime.timedelta(days=conf.SHARE_LINK_DAYS)
+
+
+def new_share_key():
+    """A random value of 128 bits, 22 URL-safe characters."""
+    return secrets.token_urlsafe(16)
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Links that are neither revoked nor expired at ``now``."""
+        now = now or timezone.now()
+        return self.filter(
+            models.Q(expires__isnull=True) | models.Q(expires__gt=now),
+            revoked__isnull=True,
+        )
+
+
+class ShareLink(models.Model):
+    """A link that lets whoever holds it see one album, until it expires.
+
+    ``key`` is random and stored; the token in the URL is derived from it and
+    the site's secret key (see :mod:`gallery.shares`), so the database alone
+    gives no working link.
+    """
+
+    album = models.ForeignKey(
+        Album,
+        on_delete=models.CASCADE,
+        related_name="share_links",
+        verbose_name=_("album"),
+    )
+    recipient = models.CharField(
+        _("recipient"), max_length=100, help_text=_("Who the link is for.")
+    )
+    key = models.CharField(
+        _("key"), max_length=32, unique=True, default=new_share_key, editable=False
+    )
+    # None only when "never" is chosen explicitly.
+    expires = models.DateTimeField(
+        _("expires"),
+        null=True,
+        blank=True,
+        default=default_share_expiry,
+        help_text=_("Empty: never expires."),
+    )
+    revoked = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    allow_originals = models.BooleanField(_("may download originals"), default=True)
+    allow_archive = models.BooleanField(_("may download the album"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created", "-pk")
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+
+    def __str__(self):
+        return _("%(album)s for %(recipient)s") % {
+            "album": self.album.display_name,
+            "recipient": self.recipient,
+        }
+
+    STATUSES = {
+        "active": _("active"),
+        "expired": _("expired"),
+        "revoked": _("revoked"),
+    }
+
+    def status(self, now=None):
+        """``"active"``, ``"expired"`` or ``"revoked"``."""
+        if self.revoked is not None:
+            return "revoked"
+        now = now or timezone.now()
+        return "active" if self.expires is None or self.expires > now else "expired"
+
+    def is_active(self, now=None):
+        """Tell whether the link still opens its album."""
+        return self.status(now) == "active"
+
+
+class ShareLogEntry(models.Model):
+    """One opening of a share link in a session, or one download through it."""
+
+    OPENED, ORIGINAL, ARCHIVE = "opened", "original", "archive"
+    KINDS = [
+        (OPENED, _("opened")),
+        (ORIGINAL, _("original downloaded")),
+        (ARCHIVE, _("album downloaded")),
+    ]
+
+    link = models.ForeignKey(
+        ShareLink,
+        on_delete=models.CASCADE,
+        related_name="log_entries",
+        verbose_name=_("share link"),
+    )
+    kind = models.CharField(_("event"), max_length=16, choices=KINDS)
+    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    photo = models.ForeignKey(
+        Photo,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+    )
+    user_agent = models.CharField(_("user agent"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        default_permissions = ("view",)
+        ordering = ("-time", "-pk")
+        verbose_name = _("share log entry")
+        verbose_name_plural = _("share log entries")
+
+    def __str__(self):
+        return f"{self.link_id} {self.kind} {self.time:%Y-%m-%d %H:%M}"

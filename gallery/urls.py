@@ -12,5 +12,6 @@ urlpatterns = [
     path("export/<int:pk>/", views.export_album, name="album-export"),
     path("photo/<int:pk>/", views.PhotoView.as_view(), name="photo"),
     path("original/<int:pk>/", views.original_photo, name="photo-original"),
+    path("s/<slug:token>/", views.share, name="share"),
     path("resized/<slug:preset>/<int:pk>/", views.resized_photo, name="photo-resized"),
 ]

@@ -1,9 +1,10 @@
-"""The views named in :mod:`gallery.urls`: pages, then files.
+"""The views named in :mod:`gallery.urls`: pages, the share URL, then files.
 
 Pages (index, year, album, photo, latest) list what the visitor may see,
 with a fixed number of queries; files (resized images, originals, zip exports)
 are served only after the same access check. Every view asks
-:mod:`gallery.access` what is visible, and answers 404 for anything else.
+:mod:`gallery.access` what is visible, share links of the session included,
+and answers 404 for anything else.
 """
 
 from django.http import (
@@ -11,18 +12,19 @@ from django.http import (
     HttpResponseNotFound,
     HttpResponseRedirect,
 )
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ArchiveIndexView, DetailView, YearArchiveView
 from django.views.generic.dates import timezone_today
 
-from . import access, resizers
+from . import access, resizers, shares
 from .conf import conf
-from .files import exports, serving, unavailable
+from .files import cachefiles, exports, location, serving, unavailable
 from .files.unavailable import when_storage_fails
-from .models import Album, Photo
+from .models import Album, Photo, ShareLogEntry
 from .pages.links import add_album_links, year_links
 from .pages.ordering import ALBUM_ORDER, PHOTO_ORDER, neighbour, order_by
 from .pages.periods import album_periods
@@ -30,6 +32,7 @@ from .pages.photolist import PhotoList
 from .pages.presets import preset
 from .pages.previews import attach_previews
 from .pages.search import search_albums
+from .resizers import formats
 from .storages import get_storage
 
 UNAVAILABLE_MAX_AGE = 3600
@@ -45,6 +48,10 @@ class GalleryMixin:
     @cached_property
     def show_public(self):
         return access.show_public(self.request)
+
+    @cached_property
+    def grants(self):
+        return access.grants(self.request)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -63,7 +70,10 @@ class AlbumListMixin(GalleryMixin):
     ordering = tuple(f"-{field}" for field in ALBUM_ORDER)
 
     def get_queryset(self):
-        albums = access.visible_albums(self.request.user, self.show_public)
+        user, grants = self.request.user, self.grants
+        albums = access.visible_albums(user, self.show_public, grants=grants)
+        if grants is not None:
+            albums = albums.annotate(shared=access.is_shared(grants))
         return albums.order_by(*self.get_ordering())
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
@@ -83,7 +93,7 @@ class AlbumListMixin(GalleryMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         albums = add_album_links(list(context["object_list"]))
-        attach_previews(albums, self.request.user, conf.PREVIEW_COUNT)
+        attach_previews(albums, self.request.user, conf.PREVIEW_COUNT, self.grants)
         context["object_list"] = context[self.context_object_name] = albums
         return context
 
@@ -134,17 +144,28 @@ class AlbumView(GalleryMixin, DetailView):
     model = Album
 
     def get_queryset(self):
-        return access.visible_albums(self.request.user)
+        user, grants = self.request.user, self.grants
+        albums = access.visible_albums(user, grants=grants)
+        if grants is None:
+            return albums
+        archive_grants = access.grants(self.request, "archive")
+        return albums.annotate(
+            downloadable=access.may_download_album(user, archive_grants)
+        )
 
     def get_photos(self):
         photos = Photo.objects.filter(album=self.object)
-        photos = order_by(access.visible_photos(self.request.user, photos), PHOTO_ORDER)
-        return PhotoList(photos, self.object)
+        photos = access.visible_photos(self.request.user, photos, self.grants)
+        return PhotoList(order_by(photos, PHOTO_ORDER), self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        albums = access.visible_albums(self.request.user, self.show_public)
-        context["photos"] = self.get_photos()
+        user, grants = self.request.user, self.grants
+        albums = access.visible_albums(user, self.show_public, grants=grants)
+        context["photos"] = photos = self.get_photos()
+        context["exportable"] = bool(photos) and getattr(
+            self.object, "downloadable", True
+        )
         context["previous_album"] = neighbour(self.object, albums, ALBUM_ORDER, False)
         context["next_album"] = neighbour(self.object, albums, ALBUM_ORDER)
         return context
@@ -156,16 +177,26 @@ class PhotoView(GalleryMixin, DetailView):
     model = Photo
 
     def get_queryset(self):
-        user = self.request.user
-        photos = access.visible_photos(user).select_related("album")
+        user, grants = self.request.user, self.grants
+        photos = access.visible_photos(user, grants=grants).select_related("album")
         # A photo may be shared without its album: then the page names no album.
-        return photos.annotate(album_visible=access.album_is_visible(user))
+        photos = photos.annotate(
+            album_visible=access.album_is_visible(user, grants=grants)
+        )
+        if grants is None:
+            return photos
+        original_grants = access.grants(self.request, "originals")
+        return photos.annotate(
+            downloadable=access.may_download_photo(user, original_grants)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         photo = self.object
-        photos = access.visible_photos(self.request.user, photo.album.photo_set.all())
+        photos = photo.album.photo_set.all()
+        photos = access.visible_photos(self.request.user, photos, self.grants)
         context["standard"] = preset("standard")
+        context["original_allowed"] = getattr(photo, "downloadable", True)
         context["previous_photo"] = neighbour(photo, photos, PHOTO_ORDER, False)
         context["next_photo"] = neighbour(photo, photos, PHOTO_ORDER)
         return context
@@ -173,18 +204,66 @@ class PhotoView(GalleryMixin, DetailView):
 
 def latest_album(request):
     """Redirect to the most recent visible album, or to the index."""
-    albums = access.visible_albums(request.user, access.show_public(request))
+    grants = access.grants(request)
+    albums = access.visible_albums(
+        request.user, access.show_public(request), grants=grants
+    )
     album = order_by(albums, ALBUM_ORDER, reverse=True).first()
     if album is None:
         return HttpResponseRedirect(reverse("gallery:index"))
     return HttpResponseRedirect(album.get_absolute_url())
 
 
+# Share links
+
+
+def share(request, token):
+    """Open a share link: remember its grant in the session, go to its album.
+
+    The token leaves the address bar at once, and no ``Referer`` carries it.
+    An unknown token is a 404 that creates no session; an expired or revoked
+    link says so with a 410.
+    """
+    link = shares.find_link(token)
+    if link is None:
+        raise Http404
+    if link.is_active():
+        if shares.grant(request, link):
+            shares.record(request, link.pk, ShareLogEntry.OPENED)
+            shares.delete_old_entries()
+        response = HttpResponseRedirect(link.album.get_absolute_url())
+    else:
+        context = {"title": conf.TITLE, "link": link}
+        response = render(request, "gallery/share_gone.html", context, status=410)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 # Files
 
 
-def visible_photo_or_404(request, pk):
-    photos = access.visible_photos(request.user).select_related("album")
+def revalidated(response, grants):
+    """Make browsers ask again for a file served through ``grants``.
+
+    A revoked or expired grant then stops at once, even for files that the
+    visitor loaded before.
+    """
+    cache_control = response.get("Cache-Control", "")
+    if grants is not None and "max-age" in cache_control:
+        response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def is_download(response):
+    """Tell whether ``response`` sends a whole file: not a 304 nor a byte range."""
+    return response.status_code in (200, 302)
+
+
+def photo_or_404(request, pk, grants):
+    """The photo ``pk`` if visible, with ``via_share``: a link of ``grants`` to it."""
+    photos = access.visible_photos(request.user, grants=grants).select_related("album")
+    photos = photos.annotate(via_share=access.granting_link(grants, "album"))
     return get_object_or_404(photos, pk=pk)
 
 
@@ -194,19 +273,28 @@ def resized_photo(request, preset, pk):
     size = resizers.get_preset(preset)
     if size is None:
         raise Http404
-    photo = visible_photo_or_404(request, pk)
+    grants = access.grants(request)
+    photos = access.visible_photos(request.user, grants=grants).select_related("album")
+    photo = get_object_or_404(photos, pk=pk)
+    format = formats.negotiate(request.headers.get("Accept"))
+    options = {} if format is None else {"format": format}
     try:
-        result = resizers.get_resize()(photo, *size)
+        result = resizers.get_resize()(photo, *size, **options)
     except resizers.ImageUnavailable:
         return image_unavailable_response()
     except resizers.CacheUnavailable:
         return unavailable.storage_unavailable_response()
     if isinstance(result, resizers.CachedFile):
+        filename = cachefiles.resized_filename(photo.filename, result.name)
         cache = get_storage("cache")
-        return serving.serve(request, cache, result.name, filename=photo.filename)
-    response = HttpResponseRedirect(result)
-    # The URL outlives the access check: keep shared caches from storing it.
-    response["Cache-Control"] = "private, no-store"
+        response = serving.serve(request, cache, result.name, filename=filename)
+        response = revalidated(response, grants)
+    else:
+        response = HttpResponseRedirect(result)
+        # The URL outlives the access check: keep shared caches from storing it.
+        response["Cache-Control"] = "private, no-store"
+    if format is not None:
+        patch_vary_headers(response, ["Accept"])
     return response
 
 
@@ -222,16 +310,30 @@ def image_unavailable_response():
 @when_storage_fails
 def original_photo(request, pk):
     """Serve the original file of a photo."""
-    photo = visible_photo_or_404(request, pk)
+    grants = access.grants(request, "originals")
+    photo = photo_or_404(request, pk, grants)
     storage = get_storage("photo")
-    return serving.serve(request, storage, photo.image_name, filename=photo.filename)
+    if access.sees_location(request.user):
+        serve = serving.serve
+    else:
+        serve = location.serve_without_location
+    response = serve(request, storage, photo.image_name, filename=photo.filename)
+    if photo.via_share is not None and is_download(response):
+        shares.record(request, photo.via_share, ShareLogEntry.ORIGINAL, photo)
+    return revalidated(response, grants)
 
 
 @when_storage_fails
 def export_album(request, pk):
     """Serve a zip archive of the photos of an album that the visitor may see."""
-    album = get_object_or_404(access.visible_albums(request.user), pk=pk)
-    photos = exports.exported_photos(request.user, album)
+    grants = access.grants(request, "archive")
+    albums = access.visible_albums(request.user, grants=grants)
+    albums = albums.annotate(via_share=access.granting_link(grants))
+    album = get_object_or_404(albums, pk=pk)
+    photos = exports.exported_photos(request.user, album, grants)
     if not photos:
         raise Http404
-    return exports.export_response(request, album, photos)
+    response = exports.export_response(request, album, photos)
+    if album.via_share is not None and is_download(response):
+        shares.record(request, album.via_share, ShareLogEntry.ARCHIVE)
+    return revalidated(response, grants)

@@ -8,7 +8,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from PIL import Image
 
-from gallery.models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy
+from gallery.models import (
+    Album,
+    AlbumAccessPolicy,
+    Photo,
+    PhotoAccessPolicy,
+    ShareLink,
+)
 
 _counter = itertools.count(1)
 
@@ -64,6 +70,16 @@ def make_album_policy(album, *, public=False, users=(), groups=(), inherit=True)
 def make_photo_policy(photo, *, public=False, users=(), groups=()):
     policy = PhotoAccessPolicy.objects.create(photo=photo, public=public)
     return _set_members(policy, users, groups)
+
+
+def make_share_link(album, *, recipient="Grandma", days=30, **fields):
+    """Create a share link to ``album`` expiring in ``days`` (``None``: never)."""
+    expires = None
+    if days is not None:
+        expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=days)
+    return ShareLink.objects.create(
+        album=album, recipient=recipient, expires=expires, **fields
+    )
 
 
 def make_image(width=64, height=48, *, format="JPEG", color=(200, 30, 30), exif=None):

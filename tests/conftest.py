@@ -30,6 +30,7 @@ def cache_storage():
 pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.pages",
+    "tests.fixtures.phone_photos",
     "tests.fixtures.photo_tree",
     "tests.fixtures.servers",
     "tests.fixtures.redis",

@@ -1,3 +1,4 @@
+import contextlib
 import os
 import re
 import subprocess
@@ -8,12 +9,20 @@ from unittest import mock
 from django.core import checks
 from django.test import SimpleTestCase, override_settings
 
+from gallery.resizers import formats
+
 ROOT = Path(__file__).resolve().parent.parent
 
 GOOD_PATTERN = (
     "Photos",
     r"(?P<a_year>\d{4})/(?P<a_month>\d{2})_(?P<a_day>\d{2})_(?P<a_name>[^/]+)/"
     r"(?P<p_year>\d{4})-(?P<p_month>\d{2})-(?P<p_day>\d{2})\.jpg",
+)
+
+HEIC_PATTERN = (
+    "Phone",
+    r"(?P<a_year>\d{4})/(?P<a_month>\d{2})_(?P<a_day>\d{2})_(?P<a_name>[^/]+)/"
+    r"IMG_\d{4}\.(?i:heic|jpg)",
 )
 
 
@@ -178,10 +187,46 @@ class ChecksTests(SimpleTestCase):
     def test_shared_lock_cache(self):
         self.assertEqual(self.gallery_messages(), [])
 
+    @override_settings(GALLERY_PATTERNS=[HEIC_PATTERN])
+    def test_w004_heic_pattern_without_pillow_heif(self):
+        with without_pillow_heif():
+            [message] = self.assertReports("gallery.W004")
+        self.assertIn("pillow-heif", message.msg)
+        self.assertIn("pip install pillow-heif", message.hint)
+
+    @override_settings(GALLERY_PATTERNS=[HEIC_PATTERN])
+    def test_heic_pattern_with_pillow_heif(self):
+        self.assertEqual(self.gallery_messages(), [])
+
+    @override_settings(GALLERY_PATTERNS=[GOOD_PATTERN])
+    def test_jpeg_pattern_without_pillow_heif(self):
+        with without_pillow_heif():
+            self.assertEqual(self.gallery_messages(), [])
+
+    @override_settings(GALLERY_RESIZE_FORMATS=["avif", "gif"])
+    def test_e012_unknown_resize_format(self):
+        [message] = self.assertReports("gallery.E012")
+        self.assertIn("gif", message.msg)
+
+    @override_settings(GALLERY_RESIZE_FORMATS="webp")
+    def test_e012_resize_formats_not_a_list(self):
+        self.assertReports("gallery.E012")
+
+    @override_settings(GALLERY_RESIZE_FORMATS=["avif", "webp", "jpeg"])
+    def test_resize_formats(self):
+        self.assertEqual(self.gallery_messages(), [])
+
+    @override_settings(GALLERY_PHOTO_DATES="metadata")
+    def test_e013_unknown_photo_dates(self):
+        [message] = self.assertReports("gallery.E013")
+        self.assertIn("metadata", message.msg)
+
+    @override_settings(GALLERY_PHOTO_DATES="exif")
+    def test_photo_dates_from_exif(self):
+        self.assertEqual(self.gallery_messages(), [])
+
     @override_settings(GALLERY_TASK_BACKEND="gallery", TASKS={})
     def test_e014_tasks_framework_missing(self):
-        import sys
-
         # Neither Django 6's django.tasks nor the backport can be imported.
         missing = {"django.tasks": None, "django_tasks": None}
         with mock.patch.dict(sys.modules, missing):
@@ -199,10 +244,21 @@ class ChecksTests(SimpleTestCase):
         self.assertEqual(self.gallery_messages(), [])
 
 
+@contextlib.contextmanager
+def without_pillow_heif():
+    """Make ``import pillow_heif`` fail, as when it is not installed."""
+    formats.heif_available.cache_clear()
+    try:
+        with mock.patch.dict(sys.modules, {"pillow_heif": None}):
+            yield
+    finally:
+        formats.heif_available.cache_clear()
+
+
 # E014 needs the tasks framework uninstalled: only its own test above shows it.
 ALL_IDS = [
-    *(f"gallery.E{number:03d}" for number in (*range(1, 12), 15)),
-    *(f"gallery.W{number:03d}" for number in range(1, 4)),
+    *(f"gallery.E{number:03d}" for number in (*range(1, 14), 15)),
+    *(f"gallery.W{number:03d}" for number in range(1, 5)),
 ]
 
 

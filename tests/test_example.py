@@ -17,11 +17,12 @@ DEMO = ROOT / "example" / "demo.py"
 SCREENSHOTS = ROOT / "docs" / "_static" / "screenshots"
 USER_LINE = re.compile(r"^  (\w+) / (\S+) ", re.MULTILINE)
 LINK_LINE = re.compile(r"^  (http://\S+/login/link/\?sesame=\S+)$", re.MULTILINE)
+SHARE_LINE = re.compile(r"^  (http://\S+/s/[\w-]+/)$", re.MULTILINE)
 
 
 def demo_env(var_dir):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    # The gallery of this checkout, whatever the virtualenv has installed.
+    # The code of this checkout, whichever one the virtualenv has installed.
     path = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return {
         **env,
@@ -56,6 +57,14 @@ def test_preparation_twice_gives_the_same_site(tmp_path):
     assert set(passwords) == {"admin", "alice", "friend"}
     assert dict(USER_LINE.findall(second)) == passwords
     assert LINK_LINE.search(second)
+    assert SHARE_LINE.findall(second) == SHARE_LINE.findall(first)
+    assert len(SHARE_LINE.findall(second)) == 1
+    links = query(
+        tmp_path,
+        "SELECT recipient, expires > datetime('now') FROM gallery_sharelink "
+        "ORDER BY recipient",
+    )
+    assert links == [("Cousin", 0), ("Grandma", 1)]
     assert query(tmp_path, "SELECT username, is_superuser FROM auth_user") == [
         ("admin", 1),
         ("alice", 0),
@@ -205,3 +214,14 @@ def test_demo_login_link(demo_site, page):
     # The third photo of the album has a policy of its own that hides it.
     assert len(widths) == 2
     assert all(width > 0 for width in widths)
+
+
+@pytest.mark.browser
+def test_demo_share_link(demo_site, page):
+    base_url, output = demo_site
+    page.set_default_timeout(20_000)
+    page.goto(SHARE_LINE.search(output).group(1))
+    assert re.search(r"/album/\d+/$", page.url)
+    assert page.locator("h1").inner_text() == "Winter in Paris"
+    # Grandma sees what the family sees: the hidden photo stays hidden.
+    assert len(thumbnail_widths(page)) == 2

@@ -4,12 +4,20 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy, ScanRun
+from ..models import (
+    Album,
+    AlbumAccessPolicy,
+    Photo,
+    PhotoAccessPolicy,
+    ScanRun,
+    ShareLink,
+)
 from ..resizers.presets import get_preset
 from .actions import AccessPolicyActions
 from .patterns import test_patterns
 from .resizing import ResizeActions
 from .scan import cancel_scan, scan_photos, scan_status
+from .shares import ShareLinkInline, give_policy
 from .visibility import explain_album, explain_photo, names
 
 __all__ = ["AlbumAdmin", "PhotoAdmin"]
@@ -72,7 +80,7 @@ class AlbumAdmin(ResizeActions, GalleryAdmin):
     policy_target = "album"
     policy_fields = ("public", "groups", "users", "inherit")
     date_hierarchy = "date"
-    inlines = [AlbumAccessPolicyInline]
+    inlines = [AlbumAccessPolicyInline, ShareLinkInline]
     list_display = [
         "display_name",
         "dirpath",
@@ -98,6 +106,15 @@ class AlbumAdmin(ResizeActions, GalleryAdmin):
 
     def listed_policy(self, obj):
         return obj.get_access_policy()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            if formset.model is ShareLink and formset.new_objects:
+                for link in formset.new_objects:
+                    link.created_by = request.user
+                    link.save(update_fields=["created_by"])
+                give_policy(self, request, form.instance)
 
     def explain(self, obj):
         return explain_album(obj)

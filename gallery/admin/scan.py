@@ -18,7 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ..conf import conf
 from ..models import Photo, ScanRun
 from ..scanning import runs, scan
-from ..scanning.report import album_lines, number, summary, unchanged_line
+from ..scanning.report import (
+    album_lines,
+    files_line,
+    number,
+    summary,
+    unchanged_line,
+)
 
 __all__ = ["cancel_scan", "require_scan_permission", "scan_photos", "scan_status"]
 
@@ -149,5 +155,7 @@ def send_messages(request, report):
         )
         path = report.unmatched[0]
         messages.warning(request, message % {"count": number(count), "path": path})
+    if report.found is not None and report.found.ignored_count:
+        messages.info(request, files_line(report))
     level = messages.SUCCESS if report.applied else messages.WARNING
     messages.add_message(request, level, summary(report))

@@ -88,6 +88,7 @@ def explain_album(album):
             )
             % {"count": number_format(len(overriding), force_grouping=True)}
         )
+    notes += share_links_sentences(album)
     wider = [photo for photo in overriding if audience_beyond_album(photo)]
     warnings = []
     if wider:
@@ -105,6 +106,21 @@ def explain_album(album):
             }
         )
     return notes, warnings
+
+
+def share_links_sentences(album):
+    """Name the recipients of the album's active share links, if any."""
+    recipients = list(album.share_links.active().values_list("recipient", flat=True))
+    if not recipients:
+        return []
+    sentence = ngettext(
+        "An active share link also opens it to %(recipients)s, who sees what "
+        "a user named in its policy sees.",
+        "%(count)d active share links also open it to %(recipients)s, who see "
+        "what a user named in its policy sees.",
+        len(recipients),
+    )
+    return [sentence % {"count": len(recipients), "recipients": names(recipients)}]
 
 
 def inheritance_sentence(policy):

@@ -6,7 +6,9 @@
 * :mod:`.locks` keeps two workers from building the same file at once;
 * :mod:`.exports` streams zip archives of albums;
 * :mod:`.precompute` builds resized images ahead of requests;
-* :mod:`.unavailable` answers when a storage fails.
+* :mod:`.unavailable` answers when a storage fails;
+* :mod:`.location` blanks the GPS block of originals as they are read,
+  found by :mod:`.exifblock`; :mod:`.heads` reads the first bytes of a file.
 
 Each module lists its public names in ``__all__``; anything else is internal.
 """

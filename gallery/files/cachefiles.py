@@ -12,12 +12,14 @@ from django.core.files import File
 from django.utils.crypto import salted_hmac
 
 from ..conf import conf
+from ..resizers.formats import FORMATS, default_extension
 from ..storages import is_local
 
 __all__ = [
     "digest",
     "photo_key",
     "resized_name",
+    "resized_filename",
     "broken_name",
     "save_atomically",
     "move_into",
@@ -40,11 +42,24 @@ def photo_key(photo):
     return f"{photo.pk}:{photo.image_name}:{photo.version}"
 
 
-def resized_name(photo, width, height, crop):
-    """Name of a resized version of ``photo`` in the cache storage."""
-    key = digest("resized", photo_key(photo), width, height, bool(crop))
-    extension = posixpath.splitext(photo.filename)[1].lower() or ".jpg"
+def resized_name(photo, width, height, crop, format=None):
+    """Name of a resized version of ``photo`` in the cache storage.
+
+    ``format`` names an output format; ``None``, the default for the original.
+    """
+    parts = ("resized", photo_key(photo), width, height, bool(crop))
+    if format is None:
+        key, extension = digest(*parts), default_extension(photo.filename)
+    else:
+        key, extension = digest(*parts, format), FORMATS[format].extension
     return f"resized/{key[:2]}/{key}{extension}"
+
+
+def resized_filename(filename, name):
+    """``filename`` with the extension of the cached file ``name`` when they differ."""
+    stem, extension = posixpath.splitext(filename)
+    cached = posixpath.splitext(name)[1]
+    return filename if extension.lower() == cached else stem + cached
 
 
 def broken_name(photo):

@@ -20,7 +20,7 @@ from django.utils import timezone
 from .. import access
 from ..conf import conf
 from ..storages import get_storage, is_local
-from . import cachefiles, locks, serving
+from . import cachefiles, location, locks, serving
 from .http import content_disposition
 
 __all__ = [
@@ -39,16 +39,17 @@ BUILD_EXPIRES = 3600  # seconds a shared lock outlives the request building an a
 _last_sweep = 0.0
 
 
-def exported_photos(user, album):
+def exported_photos(user, album, grants=None):
     """The photos of ``album`` that ``user`` may see, in album order, to export."""
-    return list(access.visible_photos(user, album.photo_set.all()))
+    return list(access.visible_photos(user, album.photo_set.all(), grants))
 
 
-def archive_name(album, photos):
+def archive_name(album, photos, with_location=True):
     """Cache name of the archive of exactly these versions of ``photos``."""
-    key = cachefiles.digest(
-        "export", album.pk, *(cachefiles.photo_key(photo) for photo in photos)
-    )
+    parts = ["export", album.pk, *(cachefiles.photo_key(photo) for photo in photos)]
+    if not with_location:
+        parts.append("without location")
+    key = cachefiles.digest(*parts)
     return f"{ARCHIVE_DIR}/{key}.zip"
 
 
@@ -61,13 +62,15 @@ def download_name(album):
 def export_response(request, album, photos):
     """Serve the archive of ``photos``, reusing a cached one when it exists."""
     cache = get_storage("cache")
-    name = archive_name(album, photos)
+    with_location = access.sees_location(request.user)
+    name = archive_name(album, photos, with_location)
     filename = download_name(album)
     if cache.exists(name):
         return serving.serve(request, cache, name, filename=filename, attachment=True)
     sweep(cache)
     response = StreamingHttpResponse(
-        build_once(stream_zip(photos), cache, name), content_type="application/zip"
+        build_once(stream_zip(photos, with_location), cache, name),
+        content_type="application/zip",
     )
     response["Content-Disposition"] = content_disposition(filename, attachment=True)
     response["Cache-Control"] = "private, no-store"
@@ -105,11 +108,12 @@ class Chunks:
         return b"".join(chunks)
 
 
-def stream_zip(photos):
+def stream_zip(photos, with_location=True):
     """Yield the bytes of a zip archive of ``photos`` as it is built.
 
     Photos whose file is missing are left out; once exhausted, the generator
     returns their image names (``missing = yield from stream_zip(photos)``).
+    Without ``with_location``, the GPS blocks of the photos are blanked.
     """
     storage = get_storage("photo")
     missing = []
@@ -122,6 +126,8 @@ def stream_zip(photos):
                 logger.warning("Cannot export %s: file not found", photo.image_name)
                 missing.append(photo.image_name)
                 continue
+            if not with_location:
+                source = location.PatchedFile(source, location.gps_patches(source))
             with source:
                 yield from add_entry(zf, output, source, entry_info(photo, name))
     yield output.pop()

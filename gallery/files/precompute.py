@@ -11,7 +11,13 @@ import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
-from ..resizers import ImageUnavailable, OriginalMissing, get_preset
+from ..conf import conf
+from ..resizers import (
+    FormatUnsupported,
+    ImageUnavailable,
+    OriginalMissing,
+    get_preset,
+)
 from ..resizers.pillow import build_missing
 from ..storages import get_storage
 from . import cachefiles
@@ -32,13 +38,14 @@ class PrecomputeReport:
 def precompute(photos, presets, jobs=None):
     """Create the missing resized versions of ``photos`` for ``presets``."""
     sizes = [lookup(preset) for preset in presets]
+    formats = list(conf.RESIZE_FORMATS) or [None]
     if hasattr(photos, "select_related"):
         photos = photos.select_related("album")  # workers make no query
     report = PrecomputeReport()
     tasks = []
     for photo in photos:
-        targets = missing_targets(photo, sizes)
-        report.existing += len(sizes) - len(targets)
+        targets = missing_targets(photo, sizes, formats)
+        report.existing += len(sizes) * len(formats) - len(targets)
         if targets:
             tasks.append((photo, targets))
     jobs = jobs or os.cpu_count() or 1
@@ -76,9 +83,14 @@ def lookup(preset):
     return size
 
 
-def missing_targets(photo, sizes):
+def missing_targets(photo, sizes, formats=(None,)):
+    """``(name, width, height, crop, format)`` of the versions not in the cache."""
     cache = get_storage("cache")
-    targets = [(cachefiles.resized_name(photo, *size), *size) for size in sizes]
+    targets = [
+        (cachefiles.resized_name(photo, *size, format), *size, format)
+        for size in sizes
+        for format in formats
+    ]
     return [target for target in targets if not cache.exists(target[0])]
 
 
@@ -87,7 +99,7 @@ def run(task):
     photo, targets = task
     try:
         return "created", build_missing(photo, targets)
-    except OriginalMissing as exc:
+    except (OriginalMissing, FormatUnsupported) as exc:
         return "failed", str(exc)
     except ImageUnavailable as exc:
         return "broken", str(exc)

@@ -28,7 +28,7 @@ from ..conf import conf
 from ..storages import is_local
 from .http import content_disposition, partial_response
 
-__all__ = ["serve"]
+__all__ = ["content_type", "local_path", "serve"]
 
 logger = logging.getLogger("gallery.serving")
 
@@ -91,8 +91,21 @@ def signs_urls(storage):
     return not custom_domain or getattr(storage, "cloudfront_signer", None) is not None
 
 
+# Python knows some of these only from 3.13, or from the system's table.
+IMAGE_TYPES = {
+    ".avif": "image/avif",
+    ".heic": "image/heic",
+    ".heif": "image/heif",
+    ".hif": "image/heif",
+    ".webp": "image/webp",
+}
+
+
 def content_type(filename):
-    return mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    """Media type of a file named ``filename``."""
+    extension = posixpath.splitext(filename)[1].lower()
+    guessed = IMAGE_TYPES.get(extension) or mimetypes.guess_type(filename)[0]
+    return guessed or "application/octet-stream"
 
 
 def sendfile_path(path):

@@ -39,15 +39,15 @@ class KeyList(Aggregate):
         )
 
 
-def photo_keys(albums, user):
+def photo_keys(albums, user, grants=None):
     """Rows ``(album pk, number of visible photos, their pks as a string)``."""
     photos = Photo.objects.filter(album__in=[album.pk for album in albums])
-    photos = access.visible_photos(user, photos).order_by().values("album")
+    photos = access.visible_photos(user, photos, grants).order_by().values("album")
     photos = photos.annotate(count=Count("pk"), keys=KeyList())
     return photos.values_list("album", "count", "keys")
 
 
-def attach_previews(albums, user, size):
+def attach_previews(albums, user, size, grants=None):
     """Set ``photos_count``, ``preview`` and ``thumbnails`` on each album.
 
     ``preview`` holds photos in album order, ``thumbnails`` their ``<img>``
@@ -60,7 +60,7 @@ def attach_previews(albums, user, size):
     if not by_pk:
         return albums
     chosen = []
-    for album_pk, count, keys in photo_keys(albums, user):
+    for album_pk, count, keys in photo_keys(albums, user, grants):
         by_pk[album_pk].photos_count = count
         chosen += random.sample(keys.split(","), min(size, count))
     if chosen:

@@ -1,7 +1,9 @@
 """The resizer chosen by ``GALLERY_RESIZE`` and the contract it follows.
 
-A resizer is a callable ``resize(photo, width, height, crop=True)``. It returns
-either:
+A resizer is a callable ``resize(photo, width, height, crop=True)``. When
+``GALLERY_RESIZE_FORMATS`` is set, it is also given ``format``, the name of
+the format the visitor's browser shows best (``"avif"``, ``"webp"``,
+``"jpeg"``, ``"png"``). It returns either:
 
 * a URL (a ``str``): the view redirects the visitor to it, after the access
   check; this is what resizers written for myks-gallery 0.9.1 return, and
@@ -14,7 +16,8 @@ It raises :class:`ImageUnavailable` when the original cannot be resized
 404. It raises :class:`CacheUnavailable` when the cache storage refuses to
 store the result (full, read-only); the view answers with a 503.
 
-The resize presets are read by :mod:`.presets`. Each module lists its public
+The resize presets are read by :mod:`.presets`, the formats of originals and
+of resized images are known to :mod:`.formats`. Each module lists its public
 names in ``__all__``; anything else is internal.
 """
 
@@ -28,6 +31,7 @@ from .presets import Preset, get_preset, get_presets, parse_preset
 __all__ = [
     "CacheUnavailable",
     "CachedFile",
+    "FormatUnsupported",
     "ImageUnavailable",
     "OriginalMissing",
     "Preset",
@@ -57,6 +61,10 @@ class ImageUnavailable(Exception):
 
 class OriginalMissing(ImageUnavailable):
     """The original is not in the photo storage (yet, or any more)."""
+
+
+class FormatUnsupported(ImageUnavailable):
+    """The original's format needs a module that is not installed (pillow-heif)."""
 
 
 class CacheUnavailable(Exception):

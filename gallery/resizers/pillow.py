@@ -15,7 +15,14 @@ from PIL import Image
 from ..conf import conf
 from ..files import cachefiles, locks
 from ..storages import get_storage, is_local
-from . import CachedFile, CacheUnavailable, ImageUnavailable, OriginalMissing
+from . import (
+    CachedFile,
+    CacheUnavailable,
+    FormatUnsupported,
+    ImageUnavailable,
+    OriginalMissing,
+)
+from .formats import FORMATS, default_format, heif_available, is_heif
 
 __all__ = ["resize", "build_missing"]
 
@@ -32,17 +39,27 @@ TRANSPOSE = {
     8: Image.Transpose.ROTATE_90,
 }
 ORIENTATION = 0x0112
-ICC_FORMATS = {"JPEG", "PNG", "WEBP", "TIFF"}
-SAVED_AS = {"MPO": "JPEG"}  # cameras' multi-picture JPEG: keep the main picture
+ICC_FORMATS = {"JPEG", "PNG", "WEBP", "TIFF", "AVIF"}
+# Modes each output format can store; others are converted to RGB.
+MODES = {
+    "JPEG": ("RGB", "L", "CMYK"),
+    "WEBP": ("RGB", "RGBA"),
+    "AVIF": ("RGB", "RGBA"),
+    "PNG": ("RGB", "RGBA", "L", "LA", "I", "I;16"),
+}
 LOCK_WAIT = 300  # seconds to wait for another worker resizing the same photo
 LOCK_EXPIRES = 300  # seconds after which a shared lock of a dead worker is free
 
 
-def resize(photo, width, height, crop=True):
-    """Return the cached resized version of ``photo``, building it if needed."""
-    name = cachefiles.resized_name(photo, width, height, crop)
+def resize(photo, width, height, crop=True, format=None):
+    """Return the cached resized version of ``photo``, building it if needed.
+
+    ``format`` names an entry of :data:`.formats.FORMATS`; ``None`` keeps the
+    format of the original when browsers show it, else gives JPEG.
+    """
+    name = cachefiles.resized_name(photo, width, height, crop, format)
     if not get_storage("cache").exists(name):
-        build_missing(photo, [(name, width, height, crop)])
+        build_missing(photo, [(name, width, height, crop, format)])
     return CachedFile(name)
 
 
@@ -65,20 +82,26 @@ def build_missing(photo, targets):
 
 
 def build(photo, targets):
-    """Decode ``photo`` once and save each ``(name, width, height, crop)``.
+    """Decode ``photo`` once and save each ``(name, width, height, crop[, format])``.
 
     The caller holds the lock of the photo. A broken original leaves a marker
     in the cache, so that this version of the file is never decoded again; a
-    missing one does not, since it may come back.
+    missing one, or one whose format needs a module that is not installed,
+    does not, since either may change.
     """
     cache = get_storage("cache")
     marker = cachefiles.broken_name(photo)
     if cache.exists(marker):
         raise ImageUnavailable(f"{photo.image_name} is marked as broken")
+    if is_heif(photo.filename) and not heif_available():
+        logger.warning("Cannot resize %s: pillow-heif is missing", photo.image_name)
+        raise FormatUnsupported(f"{photo.image_name} needs pillow-heif")
+    sizes = [tuple(target[1:4]) for target in targets]
+    formats = [target[4] if len(target) > 4 else None for target in targets]
     try:
         with open_original(photo) as original:
-            outputs = render(original, [target[1:] for target in targets])
-    except OriginalMissing:
+            outputs = render(original, sizes, formats)
+    except (OriginalMissing, FormatUnsupported):
         raise
     except ImageUnavailable as exc:
         logger.warning("Cannot resize %s: %s", photo.image_name, exc)
@@ -114,16 +137,21 @@ def open_original(photo):
         raise OriginalMissing(f"{photo.image_name} is missing") from exc
 
 
-def render(source, sizes):
+def render(source, sizes, formats=None):
     """Encode ``source`` (bytes or a file) resized to each size of ``sizes``.
 
-    ``sizes`` are ``(width, height, crop)``.
+    ``sizes`` are ``(width, height, crop)``; ``formats``, parallel to them,
+    name the output formats (``None``: the default for the original).
     """
     if isinstance(source, bytes):
         source = io.BytesIO(source)
+    formats = formats or [None] * len(sizes)
     try:
         image, orientation = decode(source, sizes)
-        return [encode(image, shrink(image, orientation, *size)) for size in sizes]
+        return [
+            encode(image, shrink(image, orientation, *size), format)
+            for size, format in zip(sizes, formats, strict=True)
+        ]
     except (ImageUnavailable, MemoryError):
         raise  # running out of memory says nothing about the file
     except Exception as exc:  # Pillow raises many kinds for damaged files.
@@ -132,18 +160,47 @@ def render(source, sizes):
 
 def decode(source, sizes):
     """Open ``source`` and decode it at the smallest scale fit for all ``sizes``."""
+    heif_available()  # registers the HEIF opener when it is installed
     image = Image.open(source)
     width, height = image.size
     if width * height > conf.MAX_PIXELS:
         raise ImageUnavailable(f"{width}x{height} exceeds GALLERY_MAX_PIXELS")
     orientation = image.getexif().get(ORIENTATION, 1)
     image.original_size = image.size  # draft() changes ``size``
-    needed = [needed_size(image.size, orientation, *size) for size in sizes]
-    image.draft(None, tuple(max(axis) for axis in zip(*needed, strict=True)))
+    image.draft(None, largest_needed(image.size, orientation, sizes))
     image.load()
+    if image.format == "TIFF":
+        # Pillow may turn a TIFF upright while decoding it, then drops the tag.
+        image.original_size = image.size
+        orientation = image.getexif().get(ORIENTATION, 1)
     if image.mode in ("P", "PA", "1"):
         image = keep_info(image.convert("RGBA" if image.mode != "1" else "L"), image)
-    return image, orientation
+    needed = largest_needed(image.original_size, orientation, sizes)
+    return reduce_like_draft(image, needed), orientation
+
+
+def largest_needed(size, orientation, sizes):
+    """The size to decode ``size`` at so that every one of ``sizes`` is sharp."""
+    needed = [needed_size(size, orientation, *preset) for preset in sizes]
+    return tuple(max(axis) for axis in zip(*needed, strict=True))
+
+
+def reduce_like_draft(image, needed):
+    """Shrink by 2, 4 or 8 as JPEG draft mode does, for formats without it.
+
+    Averaging blocks of pixels is several times faster than resampling the
+    whole decoded image, and keeps at least ``needed`` pixels.
+    """
+    if image.size != image.original_size:
+        return image  # draft mode did it while decoding
+    factor = 8
+    while factor > 1 and (
+        image.width // factor < needed[0] or image.height // factor < needed[1]
+    ):
+        factor //= 2
+    if factor == 1 or image.mode not in ("L", "LA", "RGB", "RGBA", "CMYK"):
+        return image
+    return keep_info(image.reduce(factor), image)
 
 
 def keep_info(converted, image):
@@ -199,15 +256,22 @@ def crop_box(size, target):
     return (0, (height - kept) / 2, width, (height + kept) / 2)
 
 
-def encode(source, result):
-    """Bytes of ``result`` in the format of ``source``, with its colour profile."""
-    format = SAVED_AS.get(source.format, source.format or "PNG")
+def encode(source, result, format=None):
+    """Bytes of ``result`` in ``format``, with the colour profile of ``source``.
+
+    No other metadata of the original (EXIF with its GPS position and serial
+    numbers, XMP, maker notes) is written: ``result`` is already upright.
+    """
+    format = FORMATS[format].pillow if format else default_format(source.format)
     options = dict(conf.RESIZE_OPTIONS.get(format, {}))
     icc_profile = source.info.get("icc_profile")
     if icc_profile and format in ICC_FORMATS:
         options.setdefault("icc_profile", icc_profile)
-    if format == "JPEG" and result.mode not in ("RGB", "L", "CMYK"):
-        result = result.convert("RGB")
+    if format in MODES and result.mode not in MODES[format]:
+        result = result.convert("RGBA" if "A" in result.mode else "RGB")
+        if result.mode not in MODES[format]:
+            result = result.convert("RGB")
+    result.info = {}  # resizing copied the original's metadata
     buffer = io.BytesIO()
     result.save(buffer, format, **options)
     return buffer.getvalue()

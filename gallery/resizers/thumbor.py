@@ -13,10 +13,20 @@ from django.conf import settings
 __all__ = ["resize"]
 
 
-def resize(photo, width, height, crop=True):
-    """Return a signed thumbor URL of ``photo`` resized to the preset."""
+def resize(photo, width, height, crop=True, format=None):
+    """Return a signed thumbor URL of ``photo`` resized to the preset.
+
+    ``format`` (from ``GALLERY_RESIZE_FORMATS``) becomes thumbor's ``format``
+    filter.
+    """
     image_url = urllib.parse.quote(photo.image_name.encode(), safe="~@#$&()*!+=:;,.?/'")
+    options = {"filters": [f"format({format})"]} if format else {}
     path = libthumbor.CryptoURL(key=settings.THUMBOR_SECURITY_KEY).generate(
-        image_url=image_url, width=width, height=height, fit_in=not crop, smart=True
+        image_url=image_url,
+        width=width,
+        height=height,
+        fit_in=not crop,
+        smart=True,
+        **options,
     )
     return settings.THUMBOR_SERVER.rstrip("/") + urllib.parse.unquote(path)

@@ -7,7 +7,9 @@ A scan runs in phases, one module each:
 * :mod:`.planning` diffs what was found against the database;
 * :mod:`.bulk` and :mod:`.state` apply the plan in one transaction and
   remember what was scanned;
-* :mod:`.report` words the outcome for the command and the admin.
+* :mod:`.report` words the outcome for the command and the admin;
+* :mod:`.exifdates` dates new and replaced photos from their EXIF, when
+  ``GALLERY_PHOTO_DATES = "exif"``, between planning and applying.
 
 :mod:`.rows` names the fields of the photo rows these phases pass on, and
 :mod:`.captures` the named groups of the patterns. :func:`scan` is the one

@@ -18,6 +18,7 @@ __all__ = [
     "ListingError",
     "StoredFile",
     "UnreadableDirectory",
+    "is_s3",
     "list_storage",
     "local_root",
 ]
@@ -68,7 +69,7 @@ def list_storage(storage, known=None, progress=None):
     files of a directory that still has this time are not read again.
     ``progress("list", files so far, None)`` is called as the listing grows.
     """
-    if _is_s3(storage):
+    if is_s3(storage):
         lister = _s3_lister()
         if lister is not None:
             return lister(storage, progress)
@@ -86,7 +87,7 @@ def local_root(storage):
     return None
 
 
-def _is_s3(storage):
+def is_s3(storage):
     return type(storage).__module__.startswith("storages.backends.s3")
 
 

@@ -99,7 +99,8 @@ class Found:
 
     albums: dict = dataclasses.field(default_factory=dict)  # key -> FoundAlbum
     unmatched: list = dataclasses.field(default_factory=list)
-    ignored: list = dataclasses.field(default_factory=list)
+    ignored: list = dataclasses.field(default_factory=list)  # only when traced
+    ignored_count: int = 0
     matched: list = dataclasses.field(default_factory=list)  # only when traced
     errors: list = dataclasses.field(default_factory=list)
     skipped: set = dataclasses.field(default_factory=set)  # keys left untouched
@@ -130,6 +131,7 @@ def match_listing(listing, rules, trace=False, progress=None):
             found.unmatched.append(path)
             continue
         if result == "ignored":
+            found.ignored_count += 1
             if trace:
                 found.ignored.append(path)
             continue
@@ -207,7 +209,7 @@ _NO_DATE = (None, "")
 
 def photo_date(match, zone):
     """Return ``(date or None, warning or "")`` from the captures of ``match``."""
-    if not _hasphoto_date(match.re):
+    if not _has_photo_date(match.re):
         return _NO_DATE
     parts = match.group(*PHOTO_DATE)
     if None in parts:
@@ -223,5 +225,5 @@ def photo_date(match, zone):
 
 
 @functools.cache
-def _hasphoto_date(pattern):
+def _has_photo_date(pattern):
     return all(group in pattern.groupindex for group in PHOTO_DATE)

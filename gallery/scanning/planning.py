@@ -5,6 +5,7 @@ import dataclasses
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..conf import conf
 from ..models import Photo
 from .matching import nfc, too_long_for
 from .report import counted, number
@@ -32,6 +33,11 @@ class Plan:
     errors: list = dataclasses.field(default_factory=list)
     warnings: list = dataclasses.field(default_factory=list)
     refusal: str = ""
+    # With GALLERY_PHOTO_DATES = "exif", photos whose path gives no date:
+    # (index in photos_add, name, size) and (pk, name, size).
+    undated_added: list = dataclasses.field(default_factory=list)
+    undated_replaced: list = dataclasses.field(default_factory=list)
+    notes: list = dataclasses.field(default_factory=list)  # details, verbosity 2
 
     @property
     def changes(self):
@@ -109,10 +115,15 @@ def _sync_photo(plan, row, found_photo, state, full):
     stored = found_photo.stored
     listed = (stored.size, stored.modified, stored.etag)
     has_version = listed != (None, None, "")
-    if row.filename != found_photo.filename or (
-        has_version and state.version(stored) != (row.size, row.modified, row.etag)
-    ):
+    replaced = has_version and (
+        state.version(stored) != (row.size, row.modified, row.etag)
+    )
+    if row.filename != found_photo.filename or replaced:
         plan.photos_refresh.append(PhotoVersion(row.id, found_photo.filename, *listed))
+    if _dated_by_exif(found_photo):
+        if replaced or (full and row.date is None):
+            plan.undated_replaced.append((row.id, stored.name, stored.size))
+        return  # the date read from the file stays
     if full:
         if found_photo.warning:
             plan.warnings.append(found_photo.warning)
@@ -124,8 +135,18 @@ def _sorted_photos(found_album):
     return [found_album.photos[key] for key in sorted(found_album.photos)]
 
 
+def _dated_by_exif(found_photo):
+    """Whether the date of ``found_photo`` comes from its EXIF, not its path."""
+    return (
+        found_photo.date is None
+        and not found_photo.warning
+        and conf.PHOTO_DATES == "exif"
+    )
+
+
 def _add_photos(plan, album_ref, found_photos):
     rows = plan.photos_add
+    by_exif = conf.PHOTO_DATES == "exif"
     for found_photo in found_photos:
         if too_long_for(Photo, "filename", found_photo.filename):
             path = nfc(found_photo.stored.name)
@@ -138,6 +159,8 @@ def _add_photos(plan, album_ref, found_photos):
         if found_photo.warning:
             plan.warnings.append(found_photo.warning)
         stored = found_photo.stored
+        if by_exif and found_photo.date is None and not found_photo.warning:
+            plan.undated_added.append((len(rows), stored.name, stored.size))
         rows.append(
             NewPhoto(
                 album_ref,

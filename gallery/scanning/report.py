@@ -10,6 +10,7 @@ __all__ = [
     "PHASES",
     "album_lines",
     "counted",
+    "files_line",
     "number",
     "photo_lines",
     "progress_line",
@@ -171,3 +172,14 @@ def progress_line(phase, done, total, elapsed, remaining=None):
     if remaining is not None:
         times += ", " + _("about %(remaining)d s left") % {"remaining": remaining}
     return _("%(what)s (%(times)s)") % {"what": ", ".join(parts), "times": times}
+
+
+def files_line(report):
+    """How many files were ignored and how many matched no pattern, or ``""``."""
+    found = report.found
+    if found is None or not (found.ignored_count or found.unmatched):
+        return ""
+    return _("Files: %(ignored)s ignored, %(unmatched)s matching no pattern") % {
+        "ignored": number(found.ignored_count),
+        "unmatched": number(len(found.unmatched)),
+    }

@@ -16,7 +16,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
+from ..conf import conf
 from ..storages import get_storage
+from .exifdates import fill_dates
 from .listing import ListingError, list_storage
 from .matching import Rules, match_listing, nfc
 from .planning import Plan, make_plan
@@ -181,6 +183,8 @@ def _run_phases(report, storage, memory, options, trusted):
         plan = _plan(report, state, options, unchanged)
         if options.dry_run or (plan.refusal and not options.force):
             return
+        if conf.PHOTO_DATES == "exif":
+            fill_dates(plan, storage)
         progress("apply", 0, None)
         _apply(report, plan)
         _remember(report, memory, listing, options.rules)

@@ -161,3 +161,10 @@ def test_page_and_messages_in_french(scanner_client, photo_tree, monkeypatch):
     unmatched = "3 fichiers ne correspondent à aucun motif, par exemple 2013/"
     assert any(message.startswith(unmatched) for message in messages)
     assert messages[-1].startswith("Terminé — 2 albums ajoutés")
+
+
+def test_ignored_files_are_counted_apart(scanner_client, photo_tree, settings):
+    settings.GALLERY_IGNORES = [r".*\.MOV$"]
+    photo_tree.album(SNOW, 2).add(f"{SNOW}/IMG_0001.MOV", "2013/notes.txt")
+    messages = texts(scanner_client.post(URL, follow=True))
+    assert "Files: 1 ignored, 1 matching no pattern" in messages

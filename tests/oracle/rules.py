@@ -2,6 +2,11 @@
 
 This is a second, independent statement of the rules of ``gallery.access``
 (which it must never call): what each user should see on each page.
+
+A share link opened by a user adds, while it is active, its album and what a
+user named only in that album's policy would see: the photos inheriting the
+policy. ``use`` says what for: "view", "originals" or "archive"; a link may
+refuse the last two.
 """
 
 
@@ -16,8 +21,15 @@ def grants(policy, user, include_public=True):
     return user.name in policy.users or bool(user.groups & policy.groups)
 
 
-def sees_album(user, album, include_public=True):
-    return user.sees_all or grants(album.policy, user, include_public)
+def shared(user, album, use="view"):
+    """Tell whether a link that ``user`` opened lets ``album`` through for ``use``."""
+    return any(link.album is album and link.allows(use) for link in user.links)
+
+
+def sees_album(user, album, include_public=True, use="view"):
+    if user.sees_all or grants(album.policy, user, include_public):
+        return True
+    return shared(user, album, use)
 
 
 def photo_policy(photo):
@@ -30,8 +42,16 @@ def photo_policy(photo):
     return None
 
 
-def sees_photo(user, photo):
-    return user.sees_all or grants(photo_policy(photo), user)
+def named_user_sees(photo):
+    """Tell whether a user named only in the album's policy sees ``photo``."""
+    policy = photo_policy(photo)
+    return policy is not None and (policy is photo.album.policy or policy.public)
+
+
+def sees_photo(user, photo, use="view"):
+    if user.sees_all or grants(photo_policy(photo), user):
+        return True
+    return named_user_sees(photo) and shared(user, photo.album, use)
 
 
 def photos_seen(user, album):
@@ -53,10 +73,10 @@ def listed(world, user, include_public, query=None, year=None):
 
 def exportable(user, album):
     """Entries of the album's export for ``user``, or ``None`` for a 404."""
-    if not sees_album(user, album):
+    if not sees_album(user, album, use="archive"):
         return None
-    names = sorted(photo.filename for photo in photos_seen(user, album))
-    return names or None
+    photos = [photo for photo in album.photos if sees_photo(user, photo, "archive")]
+    return sorted(photo.filename for photo in photos) or None
 
 
 def listing_years(world, user, include_public):

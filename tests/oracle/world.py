@@ -1,5 +1,8 @@
 """Random worlds of users, groups, albums, photos and policies, seeded.
 
+Albums may have share links (active, expired or revoked by the time users
+browse), and users, signed in or not, hold none, one or several of them.
+
 A world is described twice: as plain data (``World``), which the rules of
 :mod:`tests.oracle.rules` read, and as database rows and stored files, which
 the application reads. Every album name and file name carries a unique tag so
@@ -13,6 +16,7 @@ import string
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from tests.builders import (
     make_album,
@@ -21,6 +25,7 @@ from tests.builders import (
     make_image,
     make_photo,
     make_photo_policy,
+    make_share_link,
     make_user,
 )
 
@@ -44,12 +49,28 @@ class Policy:
 
 
 @dataclasses.dataclass(eq=False)
+class LinkSpec:
+    album: "AlbumSpec"
+    state: str  # "active", "expired" or "revoked" while users browse
+    allow_originals: bool = True
+    allow_archive: bool = True
+    obj: object = None
+
+    def allows(self, use):
+        """Tell whether the link, opened before, lets ``use`` through now."""
+        if self.state != "active":
+            return False
+        return use == "view" or getattr(self, f"allow_{use}")
+
+
+@dataclasses.dataclass(eq=False)
 class UserSpec:
     name: str
     sees_all: bool = False
     groups: frozenset = frozenset()
     anonymous: bool = False
     obj: object = None
+    links: tuple = ()  # opened in the user's session before browsing
 
 
 @dataclasses.dataclass(eq=False)
@@ -60,6 +81,7 @@ class AlbumSpec:
     policy: Policy | None
     pk: int = None
     photos: list = dataclasses.field(default_factory=list)
+    obj: object = None
 
     @property
     def dirpath(self):
@@ -90,6 +112,7 @@ class World:
     users: list
     groups: list
     albums: list
+    links: list = dataclasses.field(default_factory=list)
 
     @property
     def photos(self):
@@ -131,11 +154,28 @@ class Generator:
             for number in range(1, 3)
         ]
         viewer = UserSpec("viewer", sees_all=True)
-        users = [UserSpec("anonymous", anonymous=True), viewer, *members]
+        guest = UserSpec("guest", anonymous=True)
+        users = [UserSpec("anonymous", anonymous=True), viewer, *members, guest]
         names = [member.name for member in members]
         count = self.random.randint(1, 3)
         albums = [self.album(names, groups) for _ in range(count)]
-        return World(self.seed, users, groups, albums)
+        links = [link for album in albums for link in self.links(album)]
+        for user in [guest, *members]:
+            user.links = tuple(self.subset(links, 0.6))
+        return World(self.seed, users, groups, albums, links)
+
+    def links(self, album):
+        """None, one or two links to ``album``, each in a random state."""
+        states = ["active", "active", "expired", "revoked"]
+        return [
+            LinkSpec(
+                album,
+                self.random.choice(states),
+                allow_originals=self.random.random() < 0.7,
+                allow_archive=self.random.random() < 0.7,
+            )
+            for _ in range(self.random.choice([0, 1, 1, 2]))
+        ]
 
     def album(self, users, groups):
         tag = self.tag()
@@ -173,11 +213,30 @@ def build(world, photo_storage):
     by_name = {user.name: user.obj for user in world.users}
     for album in world.albums:
         build_album(album, by_name, groups, photo_storage)
+    for number, link in enumerate(world.links):
+        link.obj = make_share_link(
+            link.album.obj,
+            recipient=f"r{number}",
+            days=None if number % 2 else 30,
+            allow_originals=link.allow_originals,
+            allow_archive=link.allow_archive,
+        )
+
+
+def end_links(world):
+    """Give each link its state for browsing, once users have opened them."""
+    past = timezone.now() - datetime.timedelta(seconds=1)
+    for link in world.links:
+        if link.state == "expired":
+            link.obj.expires = past
+        elif link.state == "revoked":
+            link.obj.revoked = past
+        link.obj.save()
 
 
 def build_album(album, users, groups, photo_storage):
     row = make_album(album.dirpath, date=album.date, name=album.name)
-    album.pk = row.pk
+    album.pk, album.obj = row.pk, row
     if album.policy is not None:
         build_policy(make_album_policy, row, album.policy, users, groups)
     for number, photo in enumerate(album.photos):

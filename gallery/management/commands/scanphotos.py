@@ -14,6 +14,7 @@ from gallery.scanning.report import (
     PHASES,
     album_lines,
     counted,
+    files_line,
     photo_lines,
     summary,
     unchanged_line,
@@ -194,7 +195,9 @@ class Command(BaseCommand):
             self.lines(album_lines(report))
         if verbosity >= 2:
             self.lines(photo_lines(report))
+            self.lines(report.plan.notes)
             self.lines(line for line in [unchanged_line(report)] if line)
+            self.lines(line for line in [files_line(report)] if line)
         if verbosity >= 1:
             style = self.style.WARNING
             self.lines((style(w) for w in report.plan.warnings), self.stderr)

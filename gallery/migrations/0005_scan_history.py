@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("gallery", "0003_scan_state"),
+        ("gallery", "0004_share_links"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,186 @@
+"""Dates of photos from their EXIF, when the patterns capture none.
+
+With ``GALLERY_PHOTO_DATES = "exif"``, a photo whose path gives no time gets
+the ``DateTimeOriginal`` of its EXIF, with ``OffsetTimeOriginal`` when there
+is one, else in the default time zone like the dates of patterns. Only new
+and replaced files are read, and only their headers: a few kilobytes each.
+"""
+
+import datetime
+import logging
+import os
+import struct
+
+from django.utils.translation import gettext as _
+
+from ..files import exifblock, heads
+from ..storages import is_local
+from .listing import is_s3, local_root
+from .matching import nfc, photo_zone
+from .rows import PhotoDate
+
+__all__ = ["exif_date", "fill_dates", "parse_moment"]
+
+logger = logging.getLogger("gallery.scanning")
+
+EXIF_POINTER, TAKEN, OFFSET = 0x8769, 0x9003, 0x9011
+MAX_BLOCK = 64 * 1024  # EXIF blocks are at most this long in JPEG files
+# Dates come first in an EXIF block; an embedded thumbnail may follow them.
+FIRST_PART = 2048
+
+
+def fill_dates(plan, storage):
+    """Date the new and replaced photos of ``plan`` that have no date yet."""
+    open_head = head_opener(storage)
+    zone = photo_zone()
+    for index, name, size in plan.undated_added:
+        date = photo_date(open_head, name, size, zone)
+        if date is None:
+            plan.notes.append(_("%(path)s: no date in its EXIF") % {"path": nfc(name)})
+        else:
+            plan.photos_add[index] = plan.photos_add[index]._replace(date=date)
+    for pk, name, size in plan.undated_replaced:
+        date = photo_date(open_head, name, size, zone)
+        if date is not None:
+            plan.photos_redate.append(PhotoDate(pk, date))
+
+
+def head_opener(storage):
+    """A function giving the :class:`.heads.HeadFile` of ``(name, size)``."""
+    root = local_root(storage)
+    if root is not None:
+        # Names come from the listing of this root: no need to check them again.
+        return lambda name, size: heads.local_head(os.path.join(root, name), size)
+    if is_s3(storage) and not is_local(storage):
+        return lambda name, size: heads.s3_head(storage, name, size)
+    return lambda name, size: storage.open(name, "rb")
+
+
+def photo_date(open_head, name, size, zone):
+    """The time ``name`` was taken, from its EXIF, or ``None``."""
+    try:
+        file = open_head(name, size)
+        try:
+            return exif_date(file, zone)
+        finally:
+            file.close()
+    except Exception as exc:  # a file that vanished or a failing request: no date
+        logger.warning("Cannot read the EXIF of %s: %s", name, exc)
+        return None
+
+
+def exif_date(file, zone):
+    """``DateTimeOriginal`` (with its offset) of the EXIF of ``file``, or ``None``."""
+    file.seek(0)
+    quick = page_date(file.read(exifblock.HEAD), zone)
+    if quick is not exifblock.MORE:
+        return quick
+    located = exifblock.locate(file)
+    if located is None:
+        return None
+    start, length = located
+    for size in (min(length, FIRST_PART), min(length, MAX_BLOCK)):
+        file.seek(start)
+        try:
+            taken, offset = exif_strings(file.read(size))
+        except Truncated:
+            continue  # the block holds more than the first part: read it all
+        except (ValueError, KeyError, struct.error):
+            return None
+        return parse_date(taken, offset, zone)
+    return None
+
+
+def page_date(page, zone):
+    """The date of a JPEG from its first bytes ``page``, when they hold it.
+
+    Most JPEG files put their EXIF first: their first page tells, read once,
+    with no other call. Else :data:`.exifblock.MORE`.
+    """
+    if page[:2] != b"\xff\xd8":
+        return exifblock.MORE
+    located = exifblock.locate_in_page(page)
+    if located is None or located is exifblock.MORE:
+        return located
+    start, length = located
+    try:
+        taken, offset = exif_strings(page[start : start + min(length, MAX_BLOCK)])
+    except Truncated:
+        return exifblock.MORE
+    except (ValueError, KeyError, struct.error):
+        return None
+    return parse_date(taken, offset, zone)
+
+
+class Truncated(Exception):
+    """The EXIF block was read in part and the part lacks what is sought."""
+
+
+def exif_strings(tiff):
+    """``(DateTimeOriginal, OffsetTimeOriginal)`` strings of a TIFF block."""
+    order = {b"II": "<", b"MM": ">"}[tiff[:2]]
+    first = entries(tiff, order, struct.unpack_from(order + "I", tiff, 4)[0])
+    if EXIF_POINTER not in first:
+        return None, None
+    exif = entries(tiff, order, first[EXIF_POINTER][2])
+    return ascii_value(tiff, exif.get(TAKEN)), ascii_value(tiff, exif.get(OFFSET))
+
+
+def entries(tiff, order, offset):
+    """``{tag: (type, count, value or offset)}`` of the directory at ``offset``."""
+    if offset + 2 > len(tiff):
+        raise Truncated
+    count = struct.unpack_from(order + "H", tiff, offset)[0]
+    if offset + 2 + 12 * count > len(tiff):
+        raise Truncated
+    return {
+        tag: (kind, number, value)
+        for tag, kind, number, value in struct.iter_unpack(
+            order + "HHII", tiff[offset + 2 : offset + 2 + 12 * count]
+        )
+    }
+
+
+def ascii_value(tiff, entry):
+    if entry is None or entry[0] != 2 or entry[1] <= 4:
+        return None  # dates and offsets are longer than 4 characters
+    kind, count, offset = entry
+    if offset + count > len(tiff):
+        raise Truncated
+    return tiff[offset : offset + count].split(b"\x00")[0].decode("ascii", "replace")
+
+
+def parse_moment(text):
+    """The naive datetime of ``YYYY:MM:DD HH:MM:SS``, or ``None``.
+
+    Several times faster than ``strptime()``, which counts when scanning.
+    """
+    if len(text) != 19 or text[4:17:3] != ":: ::":
+        return None
+    try:
+        return datetime.datetime(
+            int(text[:4]),
+            int(text[5:7]),
+            int(text[8:10]),
+            int(text[11:13]),
+            int(text[14:16]),
+            int(text[17:]),
+        )
+    except ValueError:
+        return None
+
+
+def parse_date(taken, offset, zone):
+    """Aware (or, without ``USE_TZ``, naive) datetime of EXIF strings, or ``None``."""
+    moment = parse_moment((taken or "").strip())
+    if moment is None:
+        return None
+    if zone is None:
+        return moment
+    try:
+        hours, minutes = (offset or "").strip().split(":")
+        sign = -1 if hours.startswith("-") else 1
+        delta = datetime.timedelta(hours=int(hours), minutes=sign * int(minutes))
+    except ValueError:
+        return moment.replace(tzinfo=zone)
+    return moment.replace(tzinfo=datetime.timezone(delta))
