@@ -11,6 +11,8 @@ from ..scanning.matching import Rules
 from ..storages import get_storage
 from .scan import require_scan_permission
 
+__all__ = ["test_patterns"]
+
 MAX_PATHS = 200  # pasted paths tested at once
 
 

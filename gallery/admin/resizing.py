@@ -13,6 +13,8 @@ from ..files.precompute import precompute
 from ..models import Photo
 from ..resizers.presets import get_presets
 
+__all__ = ["ResizeActions"]
+
 
 class ResizeActions:
     """Admin action building every preset of the selected albums' photos."""
