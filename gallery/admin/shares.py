@@ -190,7 +190,7 @@ class ShareLinkAdmin(ShareLinkDisplay, admin.ModelAdmin):
         "recipient",
         "album",
         "status",
-        "expires",
+        "expires_display",
         "last_opened",
         "activity",
         "link",
@@ -217,6 +217,13 @@ class ShareLinkAdmin(ShareLinkDisplay, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return [*readonly, "album"] if obj is not None else readonly
+
+    @admin.display(description=gettext_lazy("expires"), ordering="expires")
+    def expires_display(self, obj):
+        """The expiry date, or "never" for a link that lasts until revoked."""
+        if obj.expires is None:
+            return _("never")
+        return formats.date_format(timezone.localtime(obj.expires), "DATETIME_FORMAT")
 
     @admin.display(description=gettext_lazy("last opening"), ordering="last_opened")
     def last_opened(self, obj):

@@ -211,3 +211,17 @@ def test_album_explanation_names_the_recipients_of_active_links(admin_client):
         "An active share link also opens it to Grandma, who sees what a user "
         "named in its policy sees."
     )
+
+
+def test_list_says_never_for_links_without_expiry(admin_client):
+    album = make_album()
+    make_share_link(album, recipient="Forever", days=None)
+    response = admin_client.get(LIST)
+    assert '<td class="field-expires_display">never</td>' in response.content.decode()
+
+
+def test_list_says_never_in_french(admin_client, settings):
+    settings.LANGUAGE_CODE = "fr"
+    make_share_link(make_album(), recipient="Forever", days=None)
+    response = admin_client.get(LIST, headers={"Accept-Language": "fr"})
+    assert '<td class="field-expires_display">jamais</td>' in response.content.decode()
