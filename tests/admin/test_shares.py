@@ -225,3 +225,22 @@ def test_list_says_never_in_french(admin_client, settings):
     make_share_link(make_album(), recipient="Forever", days=None)
     response = admin_client.get(LIST, headers={"Accept-Language": "fr"})
     assert '<td class="field-expires_display">jamais</td>' in response.content.decode()
+
+
+@pytest.mark.parametrize("perm", [None, "add_sharelink", "change_sharelink"])
+def test_only_who_may_create_or_change_links_sees_their_url(client, perm):
+    """Seeing the list and the log is not holding every link."""
+    album = make_album()
+    link = make_share_link(album)
+    perms = ["view_sharelink", "view_album", "change_album"]
+    client.force_login(staff(*perms, *([perm] if perm else [])))
+    token = shares.make_token(link)
+    pages = [
+        LIST,
+        reverse("admin:gallery_sharelink_change", args=[link.pk]),
+        reverse("admin:gallery_album_change", args=[album.pk]),
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200
+        assert (token in response.content.decode()) == (perm is not None)
