@@ -450,3 +450,25 @@ def test_log_entries_can_be_kept_for_ever(link):
     ShareLogEntry.objects.create(link=link, kind="opened", time=old)
     assert shares.delete_old_entries() == 0
     assert ShareLogEntry.objects.count() == 1
+
+
+def test_an_ended_link_gets_no_304_for_a_file_loaded_before(client, settings, tmp_path):
+    settings.GALLERY_PHOTO_STORAGE = FileSystemStorage(location=tmp_path)
+    family = Family(get_storage("photo"))
+    link = make_share_link(family.album)
+    client.get(share_url(link))
+    url = family.url("photo-original", "first")
+    loaded = client.get(url)
+    validators = {
+        "If-None-Match": loaded["ETag"],
+        "If-Modified-Since": loaded["Last-Modified"],
+    }
+    request_finished.disconnect(close_old_connections)
+    try:
+        loaded.close()
+        assert client.get(url, headers=validators).status_code == 304
+        link.revoked = timezone.now()
+        link.save()
+        assert client.get(url, headers=validators).status_code == 404
+    finally:
+        request_finished.connect(close_old_connections)
