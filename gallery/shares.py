@@ -64,10 +64,16 @@ def granted_ids(request):
 
 
 def grant(request, link):
-    """Remember ``link`` in the session; tell whether it is new there."""
+    """Remember ``link`` in the session; tell whether it is new there.
+
+    A session that existed before gets a new key, as on login: whoever
+    planted or saw its cookie does not get the grant.
+    """
     ids = list(granted_ids(request))
     new = link.pk not in ids
     if new:
+        if request.session.session_key is not None:
+            request.session.cycle_key()
         ids.insert(0, link.pk)
         request.session[SESSION_KEY] = ids[:MAX_GRANTS]
     return new

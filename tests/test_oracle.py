@@ -364,6 +364,8 @@ class Visit:
         served = self.expect_status(response, [200] if visible else [404])
         if served and visible and body(response) != photo.content:
             self.problem("original differs from the stored file")
+        if served and visible:
+            self.check_revalidated(response, rules.needs_link(self.user, photo))
 
     def preset(self, photo):
         """Each user a different preset, so that each photo gets every preset."""
@@ -377,6 +379,19 @@ class Visit:
         response = self.get(url)
         if self.expect_status(response, [200] if visible else [404]) and visible:
             self.check_image(body(response))
+            self.check_revalidated(response, rules.needs_link(self.user, photo))
+
+    def check_revalidated(self, response, through_link):
+        """A file that only a link lets through is never reused without asking.
+
+        Once the link ends, even a file loaded before must answer 404.
+        """
+        cache_control = response.get("Cache-Control", "")
+        kept = "max-age" in cache_control and not (
+            "no-cache" in cache_control or "no-store" in cache_control
+        )
+        if through_link and kept:
+            self.problem(f"served through a link with Cache-Control {cache_control}")
 
     def check_image(self, data):
         try:
@@ -390,6 +405,7 @@ class Visit:
         allowed = [200] if expected else [404]
         if not self.expect_status(response, allowed) or not expected:
             return
+        self.check_revalidated(response, rules.export_needs_link(self.user, album))
         with zipfile.ZipFile(io.BytesIO(body(response))) as archive:
             names = sorted(archive.namelist())
             if names != expected:

@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.core.signals import request_finished
 from django.db import close_old_connections
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -120,6 +120,22 @@ def test_share_url_grants_the_album_and_hides_the_token(client, family, link):
     assert response["Referrer-Policy"] == "no-referrer"
     assert client.session[shares.SESSION_KEY] == [link.pk]
     assert client.get(family.url("album")).status_code == 200
+
+
+def test_opening_a_link_gives_an_existing_session_a_new_key(client, family, link):
+    """Someone who planted the session cookie does not get the grant."""
+    session = client.session
+    session["planted"] = True
+    session.save()
+    planted = session.session_key
+    client.cookies["sessionid"] = planted
+    client.get(share_url(link))
+    assert client.session.session_key != planted
+    assert client.session[shares.SESSION_KEY] == [link.pk]
+    assert client.session["planted"] is True
+    attacker = Client()
+    attacker.cookies["sessionid"] = planted
+    assert attacker.get(family.url("album")).status_code == 404
 
 
 def test_first_opening_in_a_session_is_logged_once(client, link):
@@ -413,6 +429,12 @@ def test_share_url_query_budget(client, link, django_assert_num_queries):
     # The session, the link.
     with django_assert_num_queries(2):
         client.get(share_url(link))
+    # Another link: the link, the session; the session under a new key (a
+    # check, its insertion in a savepoint), the deletion of the old key; the
+    # log entry and the deletion of old ones; the grant (in a savepoint).
+    other = make_share_link(link.album, recipient="Other")
+    with django_assert_num_queries(13):
+        client.get(share_url(other))
 
 
 def test_forged_tokens_cost_no_query(client, link, django_assert_num_queries):
@@ -428,3 +450,25 @@ def test_log_entries_can_be_kept_for_ever(link):
     ShareLogEntry.objects.create(link=link, kind="opened", time=old)
     assert shares.delete_old_entries() == 0
     assert ShareLogEntry.objects.count() == 1
+
+
+def test_an_ended_link_gets_no_304_for_a_file_loaded_before(client, settings, tmp_path):
+    settings.GALLERY_PHOTO_STORAGE = FileSystemStorage(location=tmp_path)
+    family = Family(get_storage("photo"))
+    link = make_share_link(family.album)
+    client.get(share_url(link))
+    url = family.url("photo-original", "first")
+    loaded = client.get(url)
+    validators = {
+        "If-None-Match": loaded["ETag"],
+        "If-Modified-Since": loaded["Last-Modified"],
+    }
+    request_finished.disconnect(close_old_connections)
+    try:
+        loaded.close()
+        assert client.get(url, headers=validators).status_code == 304
+        link.revoked = timezone.now()
+        link.save()
+        assert client.get(url, headers=validators).status_code == 404
+    finally:
+        request_finished.connect(close_old_connections)

@@ -129,6 +129,22 @@ def copy_button(link):
     )
 
 
+def may_copy(request):
+    """Tell whether the user may see the URLs of links: to add or change them.
+
+    Seeing the list and the log is not holding every link.
+    """
+    user = request.user
+    return user.has_perm("gallery.add_sharelink") or user.has_perm(
+        "gallery.change_sharelink"
+    )
+
+
+def without_link(fields, request):
+    """``fields`` without the link's URL unless the user :func:`may_copy`."""
+    return list(fields) if may_copy(request) else [f for f in fields if f != "link"]
+
+
 class ShareLinkDisplay:
     """Columns and fields shared by the list of links and the album inline."""
 
@@ -158,6 +174,9 @@ class ShareLinkInline(ShareLinkDisplay, admin.TabularInline):
     ]
     readonly_fields = ["status", "link"]
     show_change_link = True
+
+    def get_fields(self, request, obj=None):
+        return without_link(super().get_fields(request, obj), request)
 
     class Media:
         js = [COPY_SCRIPT]
@@ -190,7 +209,7 @@ class ShareLinkAdmin(ShareLinkDisplay, admin.ModelAdmin):
         "recipient",
         "album",
         "status",
-        "expires",
+        "expires_display",
         "last_opened",
         "activity",
         "link",
@@ -206,17 +225,28 @@ class ShareLinkAdmin(ShareLinkDisplay, admin.ModelAdmin):
     def get_queryset(self, request):
         return annotate_activity(super().get_queryset(request))
 
+    def get_list_display(self, request):
+        return without_link(super().get_list_display(request), request)
+
     def get_fieldsets(self, request, obj=None):
         main = ["album", "recipient", "expires", "never"]
         main += ["allow_originals", "allow_archive"]
         if obj is None:
             return [(None, {"fields": main})]
         state = ["status", "link", "activity", "created", "created_by"]
+        state = without_link(state, request)
         return [(None, {"fields": main}), (_("Use"), {"fields": [*state, "log"]})]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         return [*readonly, "album"] if obj is not None else readonly
+
+    @admin.display(description=gettext_lazy("expires"), ordering="expires")
+    def expires_display(self, obj):
+        """The expiry date, or "never" for a link that lasts until revoked."""
+        if obj.expires is None:
+            return _("never")
+        return formats.date_format(timezone.localtime(obj.expires), "DATETIME_FORMAT")
 
     @admin.display(description=gettext_lazy("last opening"), ordering="last_opened")
     def last_opened(self, obj):

@@ -211,3 +211,36 @@ def test_album_explanation_names_the_recipients_of_active_links(admin_client):
         "An active share link also opens it to Grandma, who sees what a user "
         "named in its policy sees."
     )
+
+
+def test_list_says_never_for_links_without_expiry(admin_client):
+    album = make_album()
+    make_share_link(album, recipient="Forever", days=None)
+    response = admin_client.get(LIST)
+    assert '<td class="field-expires_display">never</td>' in response.content.decode()
+
+
+def test_list_says_never_in_french(admin_client, settings):
+    settings.LANGUAGE_CODE = "fr"
+    make_share_link(make_album(), recipient="Forever", days=None)
+    response = admin_client.get(LIST, headers={"Accept-Language": "fr"})
+    assert '<td class="field-expires_display">jamais</td>' in response.content.decode()
+
+
+@pytest.mark.parametrize("perm", [None, "add_sharelink", "change_sharelink"])
+def test_only_who_may_create_or_change_links_sees_their_url(client, perm):
+    """Seeing the list and the log is not holding every link."""
+    album = make_album()
+    link = make_share_link(album)
+    perms = ["view_sharelink", "view_album", "change_album"]
+    client.force_login(staff(*perms, *([perm] if perm else [])))
+    token = shares.make_token(link)
+    pages = [
+        LIST,
+        reverse("admin:gallery_sharelink_change", args=[link.pk]),
+        reverse("admin:gallery_album_change", args=[album.pk]),
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200
+        assert (token in response.content.decode()) == (perm is not None)

@@ -9,6 +9,8 @@ policy. ``use`` says what for: "view", "originals" or "archive"; a link may
 refuse the last two.
 """
 
+import dataclasses
+
 
 def grants(policy, user, include_public=True):
     """Tell whether ``policy`` (or ``None``) lets ``user`` in."""
@@ -54,6 +56,16 @@ def sees_photo(user, photo, use="view"):
     return named_user_sees(photo) and shared(user, photo.album, use)
 
 
+def without_links(user):
+    """``user`` as if it had opened no share link."""
+    return dataclasses.replace(user, links=())
+
+
+def needs_link(user, photo, use="view"):
+    """Tell whether ``user`` gets ``photo`` for ``use`` only through a link."""
+    return sees_photo(user, photo, use) and not sees_photo(without_links(user), photo)
+
+
 def photos_seen(user, album):
     """Photos of ``album`` that ``user`` sees, as a set."""
     return {photo for photo in album.photos if sees_photo(user, photo)}
@@ -77,6 +89,11 @@ def exportable(user, album):
         return None
     photos = [photo for photo in album.photos if sees_photo(user, photo, "archive")]
     return sorted(photo.filename for photo in photos) or None
+
+
+def export_needs_link(user, album):
+    """Tell whether the export of ``album`` for ``user`` depends on its links."""
+    return exportable(user, album) != exportable(without_links(user), album)
 
 
 def listing_years(world, user, include_public):

@@ -162,7 +162,24 @@ class Generator:
         links = [link for album in albums for link in self.links(album)]
         for user in [guest, *members]:
             user.links = tuple(self.subset(links, 0.6))
-        return World(self.seed, users, groups, albums, links)
+        shared = self.shared_album(names, groups)
+        link = LinkSpec(shared, "active", self.random.random() < 0.5)
+        guest.links += (link,)
+        return World(self.seed, users, groups, [*albums, shared], [*links, link])
+
+    def shared_album(self, users, groups):
+        """A private album whose policy photos inherit, one of them at least.
+
+        Shared with the guest through an active link, so that every world has
+        photos seen only through a link, the case that ending links must stop.
+        """
+        album = self.album(users, groups)
+        album.policy = Policy(False, self.subset(users), self.subset(groups), True)
+        if all(photo.policy is not None for photo in album.photos):
+            photo = self.photo(album, users, groups)
+            photo.policy = None
+            album.photos.append(photo)
+        return album
 
     def links(self, album):
         """None, one or two links to ``album``, each in a random state."""
