@@ -12,6 +12,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 
 from ..resizers import ImageUnavailable, OriginalMissing, get_preset
+from ..resizers.facts import record
 from ..resizers.pillow import build
 from ..storages import get_storage
 from . import cachefiles, locks
@@ -81,15 +82,19 @@ def missing_targets(photo, sizes):
 
 
 def run(task):
-    """Build the ``targets`` of one photo; return ``(status, detail)``."""
+    """Build the ``targets`` of one photo; return ``(status, detail)``.
+
+    A worker makes no query: the parent records the facts of the photo.
+    """
     photo, targets = task
+    facts = None
     try:
         with locks.lock(cachefiles.photo_key(photo)):
             cache = get_storage("cache")
             targets = [target for target in targets if not cache.exists(target[0])]
             if targets:
-                build(photo, targets)
-        return "created", len(targets)
+                facts = build(photo, targets)
+        return "created", (len(targets), facts)
     except OriginalMissing as exc:
         return "failed", str(exc)
     except ImageUnavailable as exc:
@@ -101,7 +106,8 @@ def run(task):
 def collect(report, tasks, results):
     for (photo, _), (status, detail) in zip(tasks, results, strict=True):
         if status == "created":
-            report.created += detail
+            report.created += detail[0]
+            record(photo, detail[1])
         elif status == "broken":
             report.broken.append(photo.image_name)
         else:

@@ -16,6 +16,7 @@ from ..conf import conf
 from ..files import cachefiles, locks
 from ..storages import get_storage, is_local
 from . import CachedFile, CacheUnavailable, ImageUnavailable, OriginalMissing
+from .facts import measure, record
 
 logger = logging.getLogger("gallery.resizers")
 
@@ -41,14 +42,15 @@ def resize(photo, width, height, crop=True):
     if not cache.exists(name):
         with locks.lock(cachefiles.photo_key(photo)):
             if not cache.exists(name):
-                build(photo, [(name, width, height, crop)])
+                record(photo, build(photo, [(name, width, height, crop)]))
     return CachedFile(name)
 
 
 def build(photo, targets):
-    """Decode ``photo`` once and save each ``(name, width, height, crop)``.
+    """Decode ``photo`` once, save each ``(name, width, height, crop)``; tell its facts.
 
-    The caller holds the lock of the photo. A broken original leaves a marker
+    The facts (:class:`~.facts.Facts`) are for the caller to record. The
+    caller holds the lock of the photo. A broken original leaves a marker
     in the cache, so that this version of the file is never decoded again; a
     missing one does not, since it may come back.
     """
@@ -58,7 +60,8 @@ def build(photo, targets):
         raise ImageUnavailable(f"{photo.image_name} is marked as broken")
     try:
         with open_original(photo) as original:
-            outputs = render(original, [target[1:] for target in targets])
+            sizes = [target[1:] for target in targets]
+            outputs, facts = render_and_measure(original, sizes)
     except OriginalMissing:
         raise
     except ImageUnavailable as exc:
@@ -67,6 +70,7 @@ def build(photo, targets):
         raise
     for (name, *_), output in zip(targets, outputs, strict=True):
         store(cache, name, output)
+    return facts
 
 
 def store(cache, name, data):
@@ -100,11 +104,17 @@ def render(source, sizes):
 
     ``sizes`` are ``(width, height, crop)``.
     """
+    return render_and_measure(source, sizes)[0]
+
+
+def render_and_measure(source, sizes):
+    """:func:`render`, and the :class:`~.facts.Facts` of ``source`` too."""
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     try:
         image, orientation = decode(source, sizes)
-        return [encode(image, shrink(image, orientation, *size)) for size in sizes]
+        outputs = [encode(image, shrink(image, orientation, *size)) for size in sizes]
+        return outputs, measure(image, orientation)
     except (ImageUnavailable, MemoryError):
         raise  # running out of memory says nothing about the file
     except Exception as exc:  # Pillow raises many kinds for damaged files.
