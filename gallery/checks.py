@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
-from .conf import conf
+from .conf import DEFAULTS, conf
 from .storages import KINDS, get_storage, is_local
 
 ALBUM_CAPTURES = {"a_year", "a_month", "a_day"}
@@ -14,6 +14,7 @@ PHOTO_CAPTURES = {"p_year", "p_month", "p_day", "p_hour", "p_minute", "p_second"
 # Like the scan, take every capture starting with a_name as a part of the name.
 ALBUM_NAME = re.compile(r"a_name\w*")
 REMOTE_SERVING_CHOICES = ("redirect", "stream")
+DEFAULT_PRESETS = DEFAULTS["RESIZE_PRESETS"]
 
 
 def error(id, msg, hint):
@@ -180,6 +181,30 @@ def check_presets(app_configs=None, **kwargs):
             )
         )
     return errors
+
+
+# Presets the default templates use, beside ``thumb``, and what lacks without.
+TEMPLATE_PRESETS = {
+    "row": "album pages show square thumbnails instead of justified rows",
+    "standard": "photo pages and the viewer have no image to show",
+}
+
+
+@register()
+def check_template_presets(app_configs=None, **kwargs):
+    """Report presets that the default templates need and the site lacks."""
+    presets = conf.RESIZE_PRESETS
+    return [
+        warning(
+            "W004",
+            f"GALLERY_RESIZE_PRESETS has no {name!r} preset: {effect}.",
+            f"Add it with its 2x variant, for example {name!r}: {example}; "
+            "docs/reference.rst lists the presets of the default templates.",
+        )
+        for name, effect in TEMPLATE_PRESETS.items()
+        if name not in presets
+        for example in [DEFAULT_PRESETS[name]]
+    ]
 
 
 @register()

@@ -104,8 +104,11 @@ GALLERY_IGNORES = [r"CREDITS\.txt"]
 GALLERY_RESIZE_PRESETS = {
     "thumb": (128, 128, True),
     "thumb2x": (256, 256, True),
+    "row": (960, 320, False),
+    "row2x": (1920, 640, False),
     "standard": (768, 768, False),
     "standard2x": (1536, 1536, False),
+    "large": (2560, 2560, False),
 }
 GALLERY_RESIZE_OPTIONS = {
     "JPEG": {"quality": 85, "optimize": True, "progressive": True},
