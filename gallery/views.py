@@ -22,6 +22,7 @@ from .pages.photolist import PhotoList
 from .pages.presets import preset
 from .pages.previews import attach_previews
 from .pages.search import search_albums
+from .pages.tiles import photo_alt, photo_image
 from .storages import get_storage
 
 UNAVAILABLE_MAX_AGE = 3600
@@ -158,6 +159,8 @@ class PhotoView(GalleryMixin, DetailView):
         photo = self.object
         photos = access.visible_photos(self.request.user, photo.album.photo_set.all())
         context["standard"] = preset("standard")
+        context["photo_alt"] = alt = photo_alt(photo, photo.album_visible)
+        context["photo_image"] = photo_image(photo, alt)
         context["previous_photo"] = neighbour(photo, photos, PHOTO_ORDER, False)
         context["next_photo"] = neighbour(photo, photos, PHOTO_ORDER)
         return context
