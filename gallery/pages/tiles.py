@@ -85,6 +85,7 @@ def viewer_data():
 def labels():
     """The viewer's words, in the language of the request."""
     return {
+        "viewer": gettext("Photo viewer"),
         "close": gettext("Close (Esc)"),
         "zoom": gettext("Zoom"),
         "previous": gettext("Previous (arrow left)"),

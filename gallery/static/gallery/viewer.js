@@ -95,6 +95,7 @@ function start(list, config) {
 
 /** Download, slideshow and a live region that announces each photo. */
 function registerButtons(pswp, labels) {
+  pswp.element.setAttribute("aria-label", labels.viewer);
   pswp.ui.registerElement({
     name: "download",
     order: 8,
