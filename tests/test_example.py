@@ -21,7 +21,14 @@ LINK_LINE = re.compile(r"^  (http://\S+/login/link/\?sesame=\S+)$", re.MULTILINE
 
 def demo_env(var_dir):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    return {**env, "GALLERY_EXAMPLE_VAR": str(var_dir), "PYTHONUNBUFFERED": "1"}
+    # This checkout's gallery, even if another one is installed.
+    path = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    return {
+        **env,
+        "GALLERY_EXAMPLE_VAR": str(var_dir),
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": path,
+    }
 
 
 def prepare(var_dir):
@@ -135,10 +142,19 @@ def sign_in(page, base_url, username, password):
 
 
 def thumbnail_widths(page):
-    page.wait_for_load_state("load")
-    return page.eval_on_selector_all(
-        "main img", "images => images.map(image => image.naturalWidth)"
-    )
+    """Natural widths of the images of the page, each once it has loaded.
+
+    A lazy image below the fold loads only when scrolled into view: scroll to
+    each one and wait for it, rather than reading a width not there yet.
+    """
+    widths = []
+    for image in page.locator("main img").element_handles():
+        image.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "image => image.complete && image.naturalWidth", arg=image
+        )
+        widths.append(image.evaluate("image => image.naturalWidth"))
+    return widths
 
 
 def screenshot(page, name, full_page=False):
@@ -170,7 +186,11 @@ def test_demo_in_the_browser(demo_site, page):
     assert all(width > 0 for width in widths)
     screenshot(page, "album")
 
-    page.locator("main a:has(img)").first.click()
+    page.locator(".gallery-photos a").first.click()  # the full-screen viewer
+    page.locator(".pswp--open .pswp__img").first.wait_for()
+    screenshot(page, "viewer")
+    page.keyboard.press("Escape")
+    page.goto(base_url + page.locator(".gallery-photos a").first.get_attribute("href"))
     assert all(width > 0 for width in thumbnail_widths(page))
     screenshot(page, "photo", full_page=True)
 
