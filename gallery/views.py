@@ -144,23 +144,31 @@ class AlbumView(GalleryMixin, DetailView):
 
 
 class PhotoView(GalleryMixin, DetailView):
-    """A photo in the ``standard`` preset, with its neighbours in the album."""
+    """A photo in the photo presets, with its neighbours in the album."""
 
     model = Photo
 
+    @cached_property
+    def visible_photos(self):
+        # Filtered once, for the photo and for its neighbours.
+        return access.visible_photos_per_row(self.request.user)
+
     def get_queryset(self):
-        user = self.request.user
-        photos = access.visible_photos(user).select_related("album")
+        photos = self.visible_photos.select_related("album")
         # A photo may be shared without its album: then the page names no album.
-        return photos.annotate(album_visible=access.album_is_visible(user))
+        return photos.annotate(
+            album_visible=access.album_is_visible_per_row(self.request.user)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         photo = self.object
-        photos = access.visible_photos(self.request.user, photo.album.photo_set.all())
+        photos = self.visible_photos.filter(album=photo.album_id)
         context["standard"] = preset("standard")
         context["photo_alt"] = alt = photo_alt(photo, photo.album_visible)
         context["photo_image"] = photo_image(photo, alt)
+        context["original_url"] = reverse("gallery:photo-original", args=[photo.pk])
+        context["album_url"] = photo.album.get_absolute_url()
         context["previous_photo"] = neighbour(photo, photos, PHOTO_ORDER, False)
         context["next_photo"] = neighbour(photo, photos, PHOTO_ORDER)
         return context
@@ -179,7 +187,7 @@ def latest_album(request):
 
 
 def visible_photo_or_404(request, pk):
-    photos = access.visible_photos(request.user).select_related("album")
+    photos = access.visible_photos_per_row(request.user).select_related("album")
     return get_object_or_404(photos, pk=pk)
 
 
