@@ -17,7 +17,7 @@ Filters never join many-valued relations at the top level, so they return no
 duplicate rows and need no ``DISTINCT``.
 """
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
+from django.db.models import Exists, OuterRef, Q, Value
 
 from .models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy
 
@@ -80,46 +80,38 @@ def photo_condition(user):
     )
 
 
-def policy_grants(policy_model, user, path):
-    """``Q`` telling, row by row, whether the policy at ``path`` grants ``user``.
+def grants(user):
+    """``Q`` on a policy model: the policies that grant access to ``user``.
 
-    ``path`` leads from the filtered model to a policy of ``policy_model``
-    (a one-to-one relation: one row each, no duplicates). Each test is an
-    index lookup for that row, whatever the size of the collection.
+    It joins the policy's users and groups: use it inside ``Exists()`` only,
+    where the duplicate rows of the joins don't matter.
     """
-    condition = Q(**{f"{path}__public": True})
+    condition = Q(public=True)
     if is_identified(user):
-        users, groups = policy_model.users, policy_model.groups
-        policy = users.field.m2m_field_name()
-        named = users.through.objects.filter(
-            **{
-                policy: OuterRef(f"{path}__pk"),
-                users.field.m2m_reverse_field_name(): user.pk,
-            }
-        )
-        condition |= Q(Exists(named))
+        condition |= Q(users=user.pk)
         if hasattr(user, "groups"):
-            shared = groups.through.objects.filter(
-                **{groups.field.m2m_field_name(): OuterRef(f"{path}__pk")},
-                group__in=user.groups.values("pk"),
-            )
-            condition |= Q(Exists(shared))
+            membership = user._meta.get_field("groups").related_query_name()
+            condition |= Q(**{f"groups__{membership}": user.pk})
     return condition
+
+
+def album_grants(user, album="album"):
+    """``Exists()``: the policy of the album in field ``album`` grants ``user``."""
+    return Exists(AlbumAccessPolicy.objects.filter(grants(user), album=OuterRef(album)))
 
 
 def photo_condition_per_row(user):
     """:func:`photo_condition` tested row by row, for looking up a few photos.
 
     Listings filter many photos at once with :func:`photo_condition`; a photo
-    page and its neighbours check a handful of rows, which this form does
+    page and its neighbours check a handful of rows, each with index lookups,
     without reading every policy of the collection.
     """
-    own = Q(access_policy__isnull=False) & policy_grants(
-        PhotoAccessPolicy, user, "access_policy"
+    own = PhotoAccessPolicy.objects.filter(grants(user), photo=OuterRef("pk"))
+    inherited = AlbumAccessPolicy.objects.filter(
+        grants(user), album=OuterRef("album"), inherit=True
     )
-    inherited = Q(access_policy__isnull=True, album__access_policy__inherit=True)
-    album = policy_grants(AlbumAccessPolicy, user, "album__access_policy")
-    return own | (inherited & album)
+    return Q(Exists(own)) | Q(access_policy__isnull=True) & Q(Exists(inherited))
 
 
 def visible_photos_per_row(user, queryset=None):
@@ -132,11 +124,10 @@ def visible_photos_per_row(user, queryset=None):
 
 
 def album_is_visible_per_row(user):
-    """:func:`album_is_visible` for photos, tested on the row of their album."""
+    """:func:`album_is_visible` tested on the row of the album."""
     if can_see_everything(user):
         return Value(True)
-    condition = policy_grants(AlbumAccessPolicy, user, "album__access_policy")
-    return ExpressionWrapper(condition, output_field=BooleanField())
+    return album_grants(user)
 
 
 def visible_albums(user, include_public=True, queryset=None):
