@@ -114,6 +114,22 @@ def photo_condition_per_row(user):
     return Q(Exists(own)) | Q(access_policy__isnull=True) & Q(Exists(inherited))
 
 
+def visible_in_album(user, album, album_passes):
+    """The visible photos of ``album``, when its policy's verdict is known.
+
+    ``album_passes`` tells whether the album's policy lets ``user`` see the
+    photos that inherit it (``inherit`` set and granting ``user``): then only
+    the photos with a policy of their own need a test.
+    """
+    photos = Photo.objects.filter(album=album)
+    if can_see_everything(user):
+        return photos
+    own = Q(
+        Exists(PhotoAccessPolicy.objects.filter(grants(user), photo=OuterRef("pk")))
+    )
+    return photos.filter(own | Q(access_policy__isnull=True) if album_passes else own)
+
+
 def visible_photos_per_row(user, queryset=None):
     """:func:`visible_photos` with :func:`photo_condition_per_row`."""
     if queryset is None:

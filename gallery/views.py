@@ -1,3 +1,4 @@
+from django.db.models import F
 from django.http import (
     Http404,
     HttpResponseNotFound,
@@ -148,22 +149,20 @@ class PhotoView(GalleryMixin, DetailView):
 
     model = Photo
 
-    @cached_property
-    def visible_photos(self):
-        # Filtered once, for the photo and for its neighbours.
-        return access.visible_photos_per_row(self.request.user)
-
     def get_queryset(self):
-        photos = self.visible_photos.select_related("album")
+        user = self.request.user
+        photos = access.visible_photos_per_row(user).select_related("album")
         # A photo may be shared without its album: then the page names no album.
         return photos.annotate(
-            album_visible=access.album_is_visible_per_row(self.request.user)
+            album_visible=access.album_is_visible_per_row(user),
+            album_inherit=F("album__access_policy__inherit"),
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         photo = self.object
-        photos = self.visible_photos.filter(album=photo.album_id)
+        passes = bool(photo.album_visible and photo.album_inherit)
+        photos = access.visible_in_album(self.request.user, photo.album_id, passes)
         context["standard"] = preset("standard")
         context["photo_alt"] = alt = photo_alt(photo, photo.album_visible)
         context["photo_image"] = photo_image(photo, alt)

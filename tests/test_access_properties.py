@@ -184,6 +184,11 @@ def check_user(user, person, index, albums, photos):
     }
     assert pks(access.visible_photos(user)) == expected
     assert pks(access.visible_photos_per_row(user)) == expected
+    for album, _ in albums:
+        policy = album.get_access_policy()
+        passes = bool(policy and policy.inherit and access.policy_allows(policy, user))
+        in_album = access.visible_in_album(user, album, passes)
+        assert pks(in_album) == expected & pks(album.photo_set.all())
     shown_albums = Photo.objects.annotate(seen=access.album_is_visible_per_row(user))
     for pk, album_pk, seen in shown_albums.values_list("pk", "album", "seen"):
         album = next(album for album, _ in albums if album.pk == album_pk)
