@@ -7,12 +7,10 @@ from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
 from .conf import DEFAULTS, conf
+from .resizers.presets import parse_preset
+from .scanning import captures
 from .storages import KINDS, get_storage, is_local
 
-ALBUM_CAPTURES = {"a_year", "a_month", "a_day"}
-PHOTO_CAPTURES = {"p_year", "p_month", "p_day", "p_hour", "p_minute", "p_second"}
-# Like the scan, take every capture starting with a_name as a part of the name.
-ALBUM_NAME = re.compile(r"a_name\w*")
 REMOTE_SERVING_CHOICES = ("redirect", "stream")
 DEFAULT_PRESETS = DEFAULTS["RESIZE_PRESETS"]
 
@@ -65,32 +63,28 @@ def check_storages(app_configs=None, **kwargs):
 def check_pattern_captures(index, regex):
     names = set(regex.groupindex)
     errors = []
-    missing = sorted(ALBUM_CAPTURES - names)
-    if not any(ALBUM_NAME.fullmatch(name) for name in names):
-        missing.insert(0, "a_name")
+    missing = sorted(set(captures.ALBUM_DATE) - names)
+    if not any(captures.is_album_name(name) for name in names):
+        missing.insert(0, captures.ALBUM_NAME)
     if missing:
         errors.append(
             error(
                 "E005",
                 f"GALLERY_PATTERNS[{index}] lacks the captures {', '.join(missing)}.",
                 "Albums need a name (a_name, or a_name1, a_name2...) and a date "
-                "(a_year, a_month, a_day): add named groups such as "
+                f"({', '.join(captures.ALBUM_DATE)}): add named groups such as "
                 "(?P<a_year>\\d{4}).",
             )
         )
-    unknown = sorted(
-        name
-        for name in names - ALBUM_CAPTURES - PHOTO_CAPTURES
-        if not ALBUM_NAME.fullmatch(name)
-    )
+    dates = set(captures.ALBUM_DATE + captures.PHOTO_DATE)
+    unknown = sorted(name for name in names - dates if not captures.is_album_name(name))
     if unknown:
         errors.append(
             warning(
                 "W001",
                 f"GALLERY_PATTERNS[{index}] has unknown captures {', '.join(unknown)}; "
                 "the scan ignores them.",
-                "Known captures: a_name, a_nameN, a_year, a_month, a_day, "
-                "p_year, p_month, p_day, p_hour, p_minute, p_second. Use an "
+                f"Known captures: {', '.join(captures.known())}. Use an "
                 "unnamed group (...) or (?:...) for anything else.",
             )
         )
@@ -144,17 +138,13 @@ def check_patterns(app_configs=None, **kwargs):
     return errors
 
 
-def is_preset(value):
-    def positive(number):
-        return isinstance(number, int) and not isinstance(number, bool) and number > 0
-
-    return (
-        isinstance(value, list | tuple)
-        and len(value) == 3
-        and positive(value[0])
-        and positive(value[1])
-        and isinstance(value[2], bool)
-    )
+def malformed_presets():
+    """``(name, value)`` of the presets that :func:`parse_preset` rejects."""
+    for name, value in conf.RESIZE_PRESETS.items():
+        try:
+            parse_preset(value)
+        except ValueError:
+            yield name, value
 
 
 @register()
@@ -168,8 +158,7 @@ def check_presets(app_configs=None, **kwargs):
             "Width and height are positive integers and crop is True or False, "
             'for example "thumb": (128, 128, True).',
         )
-        for name, value in presets.items()
-        if not is_preset(value)
+        for name, value in malformed_presets()
     ]
     if "thumb" not in presets:
         errors.append(
@@ -238,7 +227,7 @@ def check_serving(app_configs=None, **kwargs):
 def check_resize(app_configs=None, **kwargs):
     """Report a custom GALLERY_RESIZE that is not an importable function."""
     # The default resizer ships with the package and has its own tests.
-    if not hasattr(settings, "GALLERY_RESIZE"):
+    if not conf.is_set("RESIZE"):
         return []
     try:
         resize = import_string(conf.RESIZE)

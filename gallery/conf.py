@@ -43,5 +43,11 @@ class Settings:
             raise AttributeError(f"unknown gallery setting: {name}")
         return getattr(django_settings, f"GALLERY_{name}", DEFAULTS[name])
 
+    def is_set(self, name):
+        """Tell whether the site sets ``GALLERY_<NAME>``, rather than the default."""
+        if name not in DEFAULTS:
+            raise AttributeError(f"unknown gallery setting: {name}")
+        return hasattr(django_settings, f"GALLERY_{name}")
+
 
 conf = Settings()

@@ -1,3 +1,17 @@
+"""The gallery's data: albums, their photos, and who may see them.
+
+* :class:`Album` is a directory of the photo storage, :class:`Photo` a file in
+  it; the scan creates, moves and removes both (:mod:`gallery.scanning`).
+* :class:`AlbumAccessPolicy` and :class:`PhotoAccessPolicy` are what the owner
+  sets in the admin: public, or selected users and groups. The rules reading
+  them live in :mod:`gallery.access`, not here.
+* :class:`ScanState` remembers what the last scan saw, to skip unchanged
+  directories.
+
+Table names, fields and permissions are those of myks-gallery 0.9.1, plus the
+additions of later migrations.
+"""
+
 import os
 
 from django.conf import settings

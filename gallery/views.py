@@ -1,3 +1,11 @@
+"""The views named in :mod:`gallery.urls`: pages, then files.
+
+Pages (index, year, album, photo, latest) list what the visitor may see,
+with a fixed number of queries; files (resized images, originals, zip exports)
+are served only after the same access check. Every view asks
+:mod:`gallery.access` what is visible, and answers 404 for anything else.
+"""
+
 from django.db.models import F
 from django.http import (
     Http404,
@@ -200,9 +208,9 @@ def resized_photo(request, preset, pk):
     try:
         result = resizers.get_resize()(photo, *size)
     except resizers.ImageUnavailable:
-        return unavailable_response()
+        return image_unavailable_response()
     except resizers.CacheUnavailable:
-        return unavailable.unavailable_response()
+        return unavailable.storage_unavailable_response()
     if isinstance(result, resizers.CachedFile):
         cache = get_storage("cache")
         return serving.serve(request, cache, result.name, filename=photo.filename)
@@ -212,7 +220,7 @@ def resized_photo(request, preset, pk):
     return response
 
 
-def unavailable_response():
+def image_unavailable_response():
     """A 404 that browsers may keep: the same file will not get better."""
     response = HttpResponseNotFound(
         _("This photo cannot be displayed."), content_type="text/plain"
@@ -233,7 +241,7 @@ def original_photo(request, pk):
 def export_album(request, pk):
     """Serve a zip archive of the photos of an album that the visitor may see."""
     album = get_object_or_404(access.visible_albums(request.user), pk=pk)
-    photos = exports.visible_photos(request.user, album)
+    photos = exports.exported_photos(request.user, album)
     if not photos:
         raise Http404
     return exports.export_response(request, album, photos)

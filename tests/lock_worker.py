@@ -42,17 +42,18 @@ def hold(seconds):
 def scan_lock(seconds):
     from django.db import transaction
 
-    from gallery.scanning import state as scan_db
+    from gallery.scanning.state import wait_for_scan_lock
 
     with transaction.atomic():
-        scan_db.lock(wait=60)
+        wait_for_scan_lock(60)
         hold(seconds)
 
 
 def resize_lock(seconds):
     from gallery.files import locks
 
-    with locks.lock("photo 1, version 1"):
+    with locks.lock("photo 1, version 1", wait_up_to=60, expires=60) as held:
+        assert held
         hold(seconds)
 
 

@@ -1,73 +1,144 @@
-"""The command line and the goals shared by the benchmark scripts."""
+"""The command line, the timing policy, the settings and the table of the benchmarks."""
 
 import json
 import types
 
-from tests.benchmarks import baseline, run_all
+from tests.benchmarks import baseline, run_all, table, workspace
+from tests.benchmarks.baseline import Goal, Row
 
 ROWS = [
-    ("index, anonymous", 0.4, 0.1, "s"),
-    ("photo, anonymous", 0.1, 0.2, "s"),
+    Row("index", "index, anonymous", 0.4, 0.1, "s"),
+    Row("photo", "photo, anonymous", 0.1, 0.2, "s"),
 ]
 
 
 def goals(rows):
-    return [("photo under 0.5 s", "0.2 s", True), ("size-bound goal", "", None)]
-
-
-def test_judge_lists_stated_goals_then_times_faster():
-    results = baseline.judge(ROWS, goals, faster={"index": 3, "photo": 1})
-    assert results == [
-        ("photo under 0.5 s", "0.2 s", True),
-        ("size-bound goal", "", None),
-        ("index, anonymous: >= 3x faster", "4.0x", True),
-        ("photo, anonymous: >= 1x faster", "0.5x", False),
+    photo = baseline.by_key(rows)["photo"].current
+    return [
+        Goal("photo under 0.5 s", f"{photo} s", photo < 0.5),
+        Goal("size", "", None),
     ]
+
+
+def test_judge_marks_times_faster_then_lists_stated_goals():
+    module = types.SimpleNamespace(GOALS={"index": 3, "photo": 1}, goals=goals)
+    judged = run_all.judge("pages", module, ROWS)
+    assert [(row.topic, row.key, row.goal, row.verdict) for row in judged] == [
+        ("pages", "index", ">= 3x faster", "OK"),
+        ("pages", "photo", ">= 1x faster", "FAIL"),
+        ("pages", "goal", "0.2 s", "OK"),
+        ("pages", "goal", "", "n/a"),
+    ]
+    assert judged[2].label == "goal: photo under 0.5 s"
+    assert judged[2].baseline is judged[2].current is None
+
+
+def test_judge_without_goals_keeps_the_rows():
+    judged = run_all.judge("admin", types.SimpleNamespace(), ROWS)
+    assert [(row.label, row.goal, row.verdict) for row in judged] == [
+        ("index, anonymous", "", ""),
+        ("photo, anonymous", "", ""),
+    ]
+
+
+def test_rows_of_reads_both_sides_by_key():
+    results = {"baseline": {"a": 2, "b": 3}, "current": {"a": 1, "b": 4}}
+    rows = baseline.rows_of(results, [("b", "B", "s"), ("a", "A", "")])
+    assert rows == [Row("b", "B", 3, 4, "s"), Row("a", "A", 2, 1, "")]
+
+
+def test_best_times_keeps_the_smallest_of_each_workload():
+    ticks = iter([0, 5, 5, 6, 6, 8, 8, 15])  # a: 5 then 2; b: 1 then 7
+    before = []
+    times = baseline.best_times(
+        {"a": lambda: None, "b": lambda: None},
+        repeat=2,
+        before=lambda: before.append(1),
+        clock=lambda: next(ticks),
+    )
+    assert times == {"a": 2, "b": 1}
+    assert len(before) == 4
+
+
+def test_compare_keeps_the_best_figure_of_the_rounds(monkeypatch):
+    figures = iter([{"t": 3}, {"t": 5}, {"t": 2}, {"t": 6}])
+    monkeypatch.setattr(baseline, "run_worker", lambda *args, **kwargs: next(figures))
+    results = baseline.compare("bench_x.py", rounds=2)
+    assert results == {"baseline": {"t": 2}, "current": {"t": 5}}
 
 
 def test_verdicts():
-    assert [baseline.verdict_of(ok) for ok in (True, False, None)] == [
-        "OK",
-        "FAIL",
-        "n/a",
-    ]
+    verdicts = [baseline.verdict_of(ok) for ok in (True, False, None)]
+    assert verdicts == ["OK", "FAIL", "n/a"]
+
+
+def module(worker=None):
+    doc = "A benchmark.\n\nMore."
+    return types.SimpleNamespace(__doc__=doc, __file__="/x/bench_s3.py", worker=worker)
 
 
 def test_main_runs_the_worker_of_one_side(capsys):
     def worker(side, *args):
         return {"side": side, "args": args}
 
-    status = baseline.main("T", None, worker, argv=["--worker", "baseline", "a", "1"])
-    assert status == 0
+    argv = ["--worker", "baseline", "a", "1"]
+    assert baseline.main(module(worker), argv) == 0
     result = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert result == {"side": "baseline", "args": ["a", "1"]}
 
 
-def test_main_prints_table_and_goals_and_fails_on_a_failed_goal(capsys):
-    def collect(quick):
-        assert quick
-        return ROWS
-
-    status = baseline.main("Title", collect, None, goals, {"photo": 1}, ["--quick"])
-    out = capsys.readouterr().out
-    assert status == 1
-    assert "Title" in out
-    assert "OK    photo under 0.5 s: 0.2 s" in out
-    assert "n/a   size-bound goal" in out
-    assert "FAIL  photo, anonymous: >= 1x faster: 0.5x" in out
+def test_main_runs_its_topic_as_run_all_does(monkeypatch):
+    calls = []
+    monkeypatch.setattr(run_all, "main", lambda argv: calls.append(argv) or 1)
+    assert baseline.main(module(), ["--quick"]) == 1
+    assert baseline.main(module(), []) == 1
+    assert calls == [["--quick", "s3"], ["s3"]]
 
 
-def test_main_succeeds_when_no_goal_fails(capsys):
-    status = baseline.main("Title", lambda quick: ROWS, None, goals, argv=[])
-    assert status == 0
+def test_text_table_aligns_the_columns():
+    rows = [Row("index", "index", 0.4, 0.1, "s", "pages", ">= 3x faster", "OK")]
+    lines = table.text(rows).splitlines()
+    assert lines[0].split() == table.HEADER
+    assert " ".join(lines[1].split()) == "pages index 0.4 s 0.1 s 4.0x >= 3x faster OK"
+    assert lines[0].index("ratio") == lines[1].index("4.0x")
 
 
-def test_run_all_puts_goals_in_the_table():
-    module = types.SimpleNamespace(GOALS={"index": 3}, goals=goals)
-    table = run_all.judge("pages", module, ROWS)
-    assert table == [
-        ("pages", *ROWS[0], ">= 3x faster", "OK"),
-        ("pages", *ROWS[1], "", ""),
-        ("pages", "goal: photo under 0.5 s", None, None, "", "0.2 s", "OK"),
-        ("pages", "goal: size-bound goal", None, None, "", "", "n/a"),
-    ]
+def test_rst_table_escapes_stars_and_leaves_empty_cells():
+    rows = [Row("goal", "goal: *", None, None, topic="s3", verdict="n/a")]
+    text = table.rst(rows)
+    assert text.startswith(".. list-table::\n   :header-rows: 1\n")
+    assert "   * - s3\n     - goal: \\*\n     - \n     - \n     - \n" in text
+
+
+def test_settings_of_a_scan_and_of_a_site():
+    scan = workspace.django_settings("db.sqlite3", **workspace.scan_settings("UTC"))
+    assert scan["DATABASES"]["default"]["NAME"] == "db.sqlite3"
+    assert scan["INSTALLED_APPS"][0] == "gallery.apps.GalleryConfig"
+    assert "ROOT_URLCONF" not in scan
+    assert scan["GALLERY_PATTERNS"] == (("Photos", workspace.SCAN_PATTERN),)
+    site = workspace.django_settings(admin=True, USE_TZ=False)
+    assert "django.contrib.admin" in site["INSTALLED_APPS"]
+    assert site["ROOT_URLCONF"] == workspace.URLCONF
+    assert site["USE_TZ"] is False
+
+
+def test_photo_names_match_the_scan_pattern():
+    import re
+
+    names = list(workspace.photo_names(30, 2))
+    assert len(set(names)) == 60
+    assert all(re.fullmatch(workspace.SCAN_PATTERN, name) for name in names)
+
+
+def test_workers_import_the_gallery_of_their_side(monkeypatch):
+    seen = {}
+
+    def run(command, env, **kwargs):
+        seen[command[3]] = env.get("PYTHONPATH")
+        return types.SimpleNamespace(returncode=0, stdout='{"t": 1}\n')
+
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    monkeypatch.setattr(baseline, "python_for", lambda side: "python")
+    monkeypatch.setattr(baseline.subprocess, "run", run)
+    assert baseline.compare("bench_x.py") == {"baseline": {"t": 1}, "current": {"t": 1}}
+    assert seen == {"baseline": None, "current": str(baseline.ROOT)}

@@ -106,6 +106,7 @@ class ChecksTests(SimpleTestCase):
     def test_w001_unknown_capture(self):
         [message] = self.assertReports("gallery.W001")
         self.assertIn("p_yaer", message.msg)
+        self.assertIn("a_nameN, a_year, a_month, a_day, p_year", message.hint)
 
     @override_settings(GALLERY_IGNORES=[r".*\.DS_Store", r"*.tmp"])
     def test_e006_ignore_does_not_compile(self):

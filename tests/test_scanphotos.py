@@ -30,7 +30,7 @@ def test_summary_line(photo_tree):
     out, err = run()
     assert out[0] == f"Adding album {SNOW} (Photos) as Snow in Paris"
     assert out[-1].startswith(
-        "Done: 1 albums added, 0 removed, 0 moved, 3 photos added, 0 removed, "
+        "Done: 1 album added, 0 removed, 0 moved, 3 photos added, 0 removed, "
         "0 redated, 0 refreshed in "
     )
     assert out[-1].endswith(" s")
@@ -65,7 +65,7 @@ def test_verbosity_3_lists_matched_paths(photo_tree):
 def test_dry_run_changes_nothing(photo_tree):
     photo_tree.album(SNOW, 2)
     out, _ = run("--dry-run")
-    assert out[-1].startswith("Dry run, nothing changed; would do: 1 albums added")
+    assert out[-1].startswith("Dry run, nothing changed; would do: 1 album added")
     assert not Album.objects.exists()
 
 
@@ -92,7 +92,7 @@ def test_refusal_needs_force(photo_tree):
     photo_tree.album(SNOW, 1)
     run()
     (photo_tree.root / SNOW / "2013-01-19_10-00-00.jpg").unlink()
-    with pytest.raises(CommandError, match=f"would remove 1 of 1 albums \\({SNOW}\\)"):
+    with pytest.raises(CommandError, match=f"would remove 1 of 1 album \\({SNOW}\\)"):
         run()
     assert Album.objects.count() == 1
     out, _ = run("--force")
@@ -189,3 +189,28 @@ def test_dry_run_does_not_resize(photo_tree, cache_storage):
     out, _ = run("--dry-run", "--resize", "thumb")
     assert not any(line.startswith("Resized:") for line in out)
     assert cache_storage.operations("save") == []
+
+
+@override_settings(LANGUAGE_CODE="fr")
+def test_output_in_the_language_of_the_site(photo_tree):
+    photo_tree.album(SNOW, 1)
+    out, _ = run()
+    assert out[-1].startswith(
+        "Terminé — 1 album ajouté, 0 supprimé, 0 déplacé, 1 photo ajoutée, "
+    )
+    assert "," in out[-1].rpartition(" en ")[2]  # a decimal comma
+
+
+def test_reference_lists_every_option():
+    from gallery.management.commands.scanphotos import Command
+
+    parser = Command().create_parser("django-admin", "scanphotos")
+    options = {
+        option
+        for action in parser._actions
+        for option in action.option_strings
+        if option.startswith("--") and option != "--help"
+    }
+    reference = (ROOT / "docs" / "reference.rst").read_text()
+    section = reference.partition("The ``scanphotos`` command")[2].partition("URLs")[0]
+    assert options == {option for option in options if f"``{option}" in section}

@@ -5,6 +5,10 @@
 * :mod:`.scan` is the "Scan photos" page;
 * :mod:`.visibility` explains, in plain words, who can see an album or a photo
   and why.
+
+:class:`AlbumAdmin` and :class:`PhotoAdmin` are exported for sites that
+unregister them and register subclasses. Each module lists its public names
+in ``__all__``; anything else is internal.
 """
 
 from .model_admins import AlbumAdmin, PhotoAdmin

@@ -16,10 +16,13 @@ from django.db.models import Count
 from django.forms.models import modelform_factory
 from django.template.response import TemplateResponse
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import policies
+
+__all__ = ["AccessPolicyActions"]
 
 
 class AccessPolicyActions:
@@ -56,8 +59,7 @@ class AccessPolicyActions:
             created, changed = policies.set_policies(
                 self.policy_model, self.policy_target, queryset, form.cleaned_data
             )
-        message = _("Created %(created)d and changed %(changed)d access policies.")
-        self.message_user(request, message % {"created": created, "changed": changed})
+        self.message_user(request, set_message(created, changed))
         return None
 
     @admin.action(description=gettext_lazy("Unset access policy"))
@@ -80,11 +82,11 @@ class AccessPolicyActions:
                 self.policy_model, self.policy_target, queryset
             )
         message = ngettext(
-            "Deleted %(deleted)d access policy.",
-            "Deleted %(deleted)d access policies.",
+            "Deleted %(deleted)s access policy.",
+            "Deleted %(deleted)s access policies.",
             deleted,
         )
-        self.message_user(request, message % {"deleted": deleted})
+        self.message_user(request, message % {"deleted": number(deleted)})
         return None
 
     def get_policy_form_class(self):
@@ -124,7 +126,7 @@ class AccessPolicyActions:
         ]
         for action, count in lacking:
             message = refusal(action, count) % {
-                "count": count,
+                "count": number(count),
                 "objects": self.model._meta.verbose_name_plural,
                 "policies": opts.verbose_name_plural,
             }
@@ -156,6 +158,10 @@ class AccessPolicyActions:
             "select_across": request.POST.get("select_across", "0"),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "media": media,
+        }
+        context["numbers"] = {
+            key: number(context[key])
+            for key in ("count", "with_policy", "without_policy", "unlisted")
         }
         template = getattr(self, f"{action}_template")
         return TemplateResponse(request, template, context)
@@ -214,33 +220,62 @@ def unset_needs(counts):
     return [("delete", counts["with_policy"])]
 
 
+def number(count):
+    """``count`` written for the active language, with thousands grouped."""
+    return number_format(count, force_grouping=True)
+
+
+def set_message(created, changed):
+    """The message after setting policies: how many were created and changed."""
+    sentences = []
+    if created or not changed:
+        sentences.append(
+            ngettext(
+                "Created %(count)s access policy.",
+                "Created %(count)s access policies.",
+                created,
+            )
+            % {"count": number(created)}
+        )
+    if changed:
+        sentences.append(
+            ngettext(
+                "Changed %(count)s access policy.",
+                "Changed %(count)s access policies.",
+                changed,
+            )
+            % {"count": number(changed)}
+        )
+    return " ".join(sentences)
+
+
 def refusal(action, count):
     """The message refusing an action for lack of the ``action`` permission."""
     if action == "add":
         return ngettext(
-            "You cannot set these access policies: %(count)d of the selected "
+            "You cannot set these access policies: %(count)s of the selected "
             "%(objects)s has no access policy yet, and you do not have the "
             "permission to add %(policies)s.",
-            "You cannot set these access policies: %(count)d of the selected "
+            "You cannot set these access policies: %(count)s of the selected "
             "%(objects)s have no access policy yet, and you do not have the "
             "permission to add %(policies)s.",
             count,
         )
     if action == "change":
         return ngettext(
-            "You cannot set these access policies: %(count)d of the selected "
+            "You cannot set these access policies: %(count)s of the selected "
             "%(objects)s already has an access policy, and you do not have the "
             "permission to change %(policies)s.",
-            "You cannot set these access policies: %(count)d of the selected "
+            "You cannot set these access policies: %(count)s of the selected "
             "%(objects)s already have an access policy, and you do not have the "
             "permission to change %(policies)s.",
             count,
         )
     return ngettext(
-        "You cannot unset these access policies: %(count)d of the selected "
+        "You cannot unset these access policies: %(count)s of the selected "
         "%(objects)s has an access policy, and you do not have the permission "
         "to delete %(policies)s.",
-        "You cannot unset these access policies: %(count)d of the selected "
+        "You cannot unset these access policies: %(count)s of the selected "
         "%(objects)s have an access policy, and you do not have the permission "
         "to delete %(policies)s.",
         count,

@@ -3,11 +3,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..conf import conf
 from ..models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy
+from ..resizers.presets import get_preset
 from .actions import AccessPolicyActions
 from .scan import scan_photos
 from .visibility import explain_album, explain_photo, names
+
+__all__ = ["AlbumAdmin", "PhotoAdmin"]
 
 
 class AccessPolicyInline(admin.StackedInline):
@@ -162,7 +164,7 @@ class PhotoAdmin(GalleryAdmin):
 
     @admin.display(description=_("preview"))
     def preview(self, obj):
-        size = conf.RESIZE_PRESETS.get(self.preview_preset)
+        size = get_preset(self.preview_preset)
         if obj.pk is None or size is None:
             return "-"
         url = reverse(
@@ -174,6 +176,6 @@ class PhotoAdmin(GalleryAdmin):
             'loading="lazy" style="object-fit: contain"></a>',
             obj.get_absolute_url(),
             url,
-            size[0],
-            size[1],
+            size.width,
+            size.height,
         )

@@ -8,6 +8,8 @@ number of queries whatever the size of the selection. They run no model
 
 from django.db import transaction
 
+__all__ = ["set_policies", "unset_policies"]
+
 BATCH_SIZE = 1000
 
 

@@ -1,7 +1,7 @@
 """The "Scan photos" page of the admin: show the plan, then apply it."""
 
 from django.contrib import admin, messages
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -9,8 +9,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from ..models import Photo
-from ..scanning.report import album_lines, summary, unchanged_line
-from ..scanning.scanner import scan
+from ..scanning import scan
+from ..scanning.report import album_lines, number, summary, unchanged_line
+
+__all__ = ["scan_photos"]
 
 # Long lists are cut on the page; the command prints them in full.
 SHOWN = 100
@@ -20,7 +22,7 @@ SHOWN = 100
 def scan_photos(request):
     """GET: show what a scan would change. POST: scan, then report in messages."""
     if not request.user.has_perm("gallery.scan"):
-        raise Http404  # a refusal never tells what exists
+        raise PermissionDenied  # staff are told, as everywhere in the admin
     if request.method == "POST":
         full = request.POST.get("full") == "on"
         report = scan(full=full, force=request.POST.get("force") == "on")
@@ -45,8 +47,10 @@ def context(request, report, full=False):
         "summary": summary(report),
         "album_lines": lines[:SHOWN],
         "more_albums": max(len(lines) - SHOWN, 0),
+        "more_albums_shown": number(max(len(lines) - SHOWN, 0)),
         "unmatched": report.unmatched[:SHOWN],
         "more_unmatched": max(len(report.unmatched) - SHOWN, 0),
+        "more_unmatched_shown": number(max(len(report.unmatched) - SHOWN, 0)),
         "errors": report.errors,
         "warnings": report.plan.warnings[:SHOWN],
     }
@@ -66,14 +70,13 @@ def send_messages(request, report):
     for warning in report.plan.warnings[:SHOWN]:
         messages.warning(request, warning)
     if report.unmatched:
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)d file matches no pattern: %(path)s",
-                "%(count)d files match no pattern, for example %(path)s",
-                len(report.unmatched),
-            )
-            % {"count": len(report.unmatched), "path": report.unmatched[0]},
+        count = len(report.unmatched)
+        message = ngettext(
+            "%(count)s file matches no pattern: %(path)s",
+            "%(count)s files match no pattern, for example %(path)s",
+            count,
         )
+        path = report.unmatched[0]
+        messages.warning(request, message % {"count": number(count), "path": path})
     level = messages.SUCCESS if report.applied else messages.WARNING
     messages.add_message(request, level, summary(report))

@@ -1,9 +1,12 @@
 """Who can see an album or a photo, and why, in plain words for the admin."""
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from ..models import Photo
+
+__all__ = ["names", "explain_album", "explain_photo"]
 
 SEE_ALL = gettext_lazy(
     "Only users with the “Can see all photos” permission can see it."
@@ -77,26 +80,29 @@ def explain_album(album):
     if overriding:
         notes.append(
             ngettext(
-                "%(count)d photo of this album has its own access policy, "
+                "%(count)s photo of this album has its own access policy, "
                 "which overrides the album’s.",
-                "%(count)d photos of this album have their own access policy, "
+                "%(count)s photos of this album have their own access policy, "
                 "which overrides the album’s.",
                 len(overriding),
             )
-            % {"count": len(overriding)}
+            % {"count": number_format(len(overriding), force_grouping=True)}
         )
     wider = [photo for photo in overriding if audience_beyond_album(photo)]
     warnings = []
     if wider:
         warnings.append(
             ngettext(
-                "%(count)d photo of this album is visible to people who cannot "
+                "%(count)s photo of this album is visible to people who cannot "
                 "see the album: %(photos)s.",
-                "%(count)d photos of this album are visible to people who cannot "
+                "%(count)s photos of this album are visible to people who cannot "
                 "see the album: %(photos)s.",
                 len(wider),
             )
-            % {"count": len(wider), "photos": names(wider, limit=10)}
+            % {
+                "count": number_format(len(wider), force_grouping=True),
+                "photos": names(wider, limit=10),
+            }
         )
     return notes, warnings
 

@@ -7,4 +7,6 @@
 * :mod:`.exports` streams zip archives of albums;
 * :mod:`.precompute` builds resized images ahead of requests;
 * :mod:`.unavailable` answers when a storage fails.
+
+Each module lists its public names in ``__all__``; anything else is internal.
 """

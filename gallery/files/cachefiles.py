@@ -14,6 +14,15 @@ from django.utils.crypto import salted_hmac
 from ..conf import conf
 from ..storages import is_local
 
+__all__ = [
+    "digest",
+    "photo_key",
+    "resized_name",
+    "broken_name",
+    "save_atomically",
+    "move_into",
+]
+
 
 def digest(*parts):
     """Keyed hash of ``parts``, as 40 hexadecimal digits."""

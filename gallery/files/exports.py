@@ -23,16 +23,24 @@ from ..storages import get_storage, is_local
 from . import cachefiles, locks, serving
 from .http import content_disposition
 
+__all__ = [
+    "exported_photos",
+    "export_response",
+    "archive_name",
+    "delete_expired_archives",
+]
+
 logger = logging.getLogger("gallery.exports")
 
 BLOCK_SIZE = 1024 * 1024
 ARCHIVE_DIR = "exports"
 SWEEP_INTERVAL = 3600  # seconds between two looks for expired archives
+BUILD_EXPIRES = 3600  # seconds a shared lock outlives the request building an archive
 _last_sweep = 0.0
 
 
-def visible_photos(user, album):
-    """The photos of ``album`` that ``user`` may see, in album order."""
+def exported_photos(user, album):
+    """The photos of ``album`` that ``user`` may see, in album order, to export."""
     return list(access.visible_photos(user, album.photo_set.all()))
 
 
@@ -58,10 +66,8 @@ def export_response(request, album, photos):
     if cache.exists(name):
         return serving.serve(request, cache, name, filename=filename, attachment=True)
     sweep(cache)
-    missing = []
     response = StreamingHttpResponse(
-        build_once(stream_zip(photos, missing), cache, name, missing),
-        content_type="application/zip",
+        build_once(stream_zip(photos), cache, name), content_type="application/zip"
     )
     response["Content-Disposition"] = content_disposition(filename, attachment=True)
     response["Cache-Control"] = "private, no-store"
@@ -99,12 +105,14 @@ class Chunks:
         return b"".join(chunks)
 
 
-def stream_zip(photos, missing):
+def stream_zip(photos):
     """Yield the bytes of a zip archive of ``photos`` as it is built.
 
-    Photos whose file is missing are left out and appended to ``missing``.
+    Photos whose file is missing are left out; once exhausted, the generator
+    returns their image names (``missing = yield from stream_zip(photos)``).
     """
     storage = get_storage("photo")
+    missing = []
     output = Chunks()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
         for photo, name in zip(photos, entry_names(photos), strict=True):
@@ -117,6 +125,7 @@ def stream_zip(photos, missing):
             with source:
                 yield from add_entry(zf, output, source, entry_info(photo, name))
     yield output.pop()
+    return missing
 
 
 def entry_info(photo, name):
@@ -146,43 +155,57 @@ def entry_time(photo):
     return max(moment.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
 
 
-def build_once(chunks, cache, name, missing):
-    """Stream ``chunks``; keep a copy in the cache unless another request does.
+def build_once(archive, cache, name):
+    """Stream ``archive``; keep a copy in the cache unless another request does.
 
     Concurrent requests for the same archive all get their bytes at once,
     but only one of them writes it to the cache.
     """
-    with locks.lock(f"export:{name}", wait=False, timeout=3600) as building:
+    key = f"export:{name}"
+    with locks.lock(key, wait_up_to=0, expires=BUILD_EXPIRES) as building:
         if building:
-            yield from tee_into_cache(chunks, cache, name, missing)
+            yield from tee_into_cache(archive, cache, name)
         else:
-            yield from streamed(chunks)
+            yield from streamed(archive)
 
 
-def tee_into_cache(chunks, cache, name, missing=()):
-    """Yield ``chunks``; publish them as ``name`` once all are sent.
+def tee_into_cache(archive, cache, name):
+    """Yield the chunks of ``archive``; publish them as ``name`` once all are sent.
 
-    Nothing is published when files were ``missing``. A cache storage that
-    refuses writes (full, read-only) costs the copy, never the download.
+    Nothing is published when ``archive`` returns names of missing files. A
+    cache storage that refuses writes (full, read-only) costs the copy, never
+    the download.
     """
     try:
         fd, temp_path = open_temporary(cache)
     except OSError as exc:
         logger.error("Cannot keep a copy of %s: %s", name, exc)
-        yield from streamed(chunks)
+        yield from streamed(archive)
         return
-    keep = not missing
     try:
         with os.fdopen(fd, "wb") as temp:
-            for chunk in chunks:
-                keep = keep and write(temp, chunk, name)
-                yield chunk
-        if keep and not missing:
+            whole, missing = yield from copied(archive, temp, name)
+        if whole and not missing:
             publish(cache, name, temp_path)
     finally:
-        chunks.close()
+        archive.close()
         if os.path.exists(temp_path):
             os.unlink(temp_path)
+
+
+def copied(archive, temp, name):
+    """Yield the chunks of ``archive`` and write them into ``temp``.
+
+    Return whether the copy is whole, and what ``archive`` returned.
+    """
+    whole = True
+    while True:
+        try:
+            chunk = next(archive)
+        except StopIteration as end:
+            return whole, end.value
+        whole = whole and write(temp, chunk, name)
+        yield chunk
 
 
 def open_temporary(cache):
@@ -193,11 +216,12 @@ def open_temporary(cache):
     return tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".zip")
 
 
-def streamed(chunks):
+def streamed(archive):
+    """Yield the chunks of ``archive``; close it even if the client goes away."""
     try:
-        yield from chunks
+        yield from archive
     finally:
-        chunks.close()
+        archive.close()
 
 
 def write(temp, chunk, name):

@@ -7,6 +7,8 @@ import urllib.parse
 from django.http import FileResponse, HttpResponse
 from django.utils.http import parse_etags
 
+__all__ = ["content_disposition", "partial_response"]
+
 UNSAFE = re.compile(r"[^A-Za-z0-9 !#$&+,.=@^_`{}~()\[\]-]")
 RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 

@@ -13,13 +13,15 @@ from concurrent.futures import ProcessPoolExecutor
 
 from ..resizers import ImageUnavailable, OriginalMissing, get_preset
 from ..resizers.facts import record
-from ..resizers.pillow import build
+from ..resizers.pillow import build_missing
 from ..storages import get_storage
-from . import cachefiles, locks
+from . import cachefiles
+
+__all__ = ["PrecomputeReport", "precompute"]
 
 
 @dataclasses.dataclass
-class Report:
+class PrecomputeReport:
     """What :func:`precompute` did: counts of files and photos."""
 
     created: int = 0  # resized files written
@@ -33,7 +35,7 @@ def precompute(photos, presets, jobs=None):
     sizes = [lookup(preset) for preset in presets]
     if hasattr(photos, "select_related"):
         photos = photos.select_related("album")  # workers make no query
-    report = Report()
+    report = PrecomputeReport()
     tasks = []
     for photo in photos:
         targets = missing_targets(photo, sizes)
@@ -87,14 +89,8 @@ def run(task):
     A worker makes no query: the parent records the facts of the photo.
     """
     photo, targets = task
-    facts = None
     try:
-        with locks.lock(cachefiles.photo_key(photo)):
-            cache = get_storage("cache")
-            targets = [target for target in targets if not cache.exists(target[0])]
-            if targets:
-                facts = build(photo, targets)
-        return "created", (len(targets), facts)
+        return "created", build_missing(photo, targets)
     except OriginalMissing as exc:
         return "failed", str(exc)
     except ImageUnavailable as exc:

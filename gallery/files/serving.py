@@ -28,6 +28,8 @@ from ..conf import conf
 from ..storages import is_local
 from .http import content_disposition, partial_response
 
+__all__ = ["serve"]
+
 logger = logging.getLogger("gallery.serving")
 
 

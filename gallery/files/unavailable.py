@@ -6,6 +6,8 @@ import logging
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+__all__ = ["storage_errors", "storage_unavailable_response", "when_storage_fails"]
+
 logger = logging.getLogger("gallery")
 
 RETRY_AFTER = 30  # seconds
@@ -25,7 +27,8 @@ def storage_errors():
     return tuple(errors)
 
 
-def unavailable_response():
+def storage_unavailable_response():
+    """A 503 asking to retry later, never stored by caches."""
     response = HttpResponse(
         _("The photos cannot be reached at the moment; try again later."),
         status=503,
@@ -45,6 +48,6 @@ def when_storage_fails(view):
             return view(request, *args, **kwargs)
         except storage_errors() as exc:
             logger.warning("Storage failure on %s: %s", request.path, exc)
-            return unavailable_response()
+            return storage_unavailable_response()
 
     return wrapper

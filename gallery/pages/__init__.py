@@ -6,4 +6,6 @@
 * :mod:`.ordering` orders albums and photos and finds neighbours;
 * :mod:`.periods` groups albums by year and month;
 * :mod:`.search` matches the search box.
+
+Each module lists its public names in ``__all__``; anything else is internal.
 """

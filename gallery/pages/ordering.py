@@ -8,6 +8,8 @@ and backwards visits the same objects in the same order.
 
 from django.db.models import F, Q
 
+__all__ = ["ALBUM_ORDER", "PHOTO_ORDER", "order_by", "neighbour"]
+
 ALBUM_ORDER = ("date", "name", "dirpath", "category", "pk")
 PHOTO_ORDER = ("date", "filename", "pk")
 

@@ -10,6 +10,8 @@ query also gives the number of albums, which pagination would query again.
 from django.db.models import Count, DateField
 from django.db.models.functions import Trunc
 
+__all__ = ["album_periods"]
+
 # Length of the prefix to keep, and what completes it into a date.
 SQLITE_PREFIXES = {"year": (4, "-01-01"), "month": (7, "-01")}
 

@@ -13,6 +13,8 @@ from ..models import Photo
 from .links import add_links
 from .tiles import TileMaker, viewer_data
 
+__all__ = ["PhotoList"]
+
 
 class PhotoList:
     """The photos of ``queryset``, all in ``album``, as a sequence for templates."""

@@ -2,17 +2,19 @@
 
 from django.utils.html import format_html
 
-from ..conf import conf
+from ..resizers.presets import get_preset
+
+__all__ = ["preset"]
 
 
 def preset(name):
     """Size of the preset ``name`` and the name of its ``2x`` variant, if any.
 
     ``size`` holds the ``width`` and ``height`` attributes of an ``<img>``
-    showing the preset; everything is empty when the preset isn't configured.
+    showing the preset; everything is empty when the preset isn't configured
+    (or is malformed).
     """
-    presets = conf.RESIZE_PRESETS
-    width, height, crop = presets.get(name, (None, None, False))
+    width, height, crop = get_preset(name) or (None, None, False)
     hidpi = f"{name}2x"
     size = format_html(' width="{}" height="{}"', width, height) if width else ""
     return {
@@ -21,5 +23,5 @@ def preset(name):
         "width": width,
         "height": height,
         "crop": crop,
-        "hidpi": hidpi if hidpi in presets else None,
+        "hidpi": hidpi if get_preset(hidpi) else None,
     }

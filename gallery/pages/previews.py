@@ -18,6 +18,8 @@ from .links import add_links
 from .ordering import PHOTO_ORDER, order_by
 from .tiles import cover
 
+__all__ = ["attach_previews"]
+
 
 class KeyList(Aggregate):
     """Primary keys of the rows of a group, as one comma-separated string."""

@@ -6,6 +6,8 @@ lowering is done by Python through a function registered on the connection.
 
 from django.db.models.functions import Lower
 
+__all__ = ["search_albums"]
+
 
 def _lower(value):
     return None if value is None else value.lower()

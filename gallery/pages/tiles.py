@@ -22,8 +22,10 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext
 
-from ..conf import conf
+from ..resizers.presets import get_preset
 from .links import PLACEHOLDER, url_parts
+
+__all__ = ["TileMaker", "viewer_data", "cover", "photo_alt", "photo_image"]
 
 # Row heights in CSS pixels (gallery.css): narrow screens, others.
 ROW_HEIGHTS = (120, 240)
@@ -52,12 +54,11 @@ def distinct(sources):
 
 def configured(names):
     """``(name, width, height)`` of the uncropped presets among ``names``."""
-    presets = conf.RESIZE_PRESETS
     found = []
     for name in names:
-        value = presets.get(name)
-        if value and len(value) == 3 and not value[2]:
-            found.append((name, int(value[0]), int(value[1])))
+        preset = get_preset(name)
+        if preset and not preset.crop:
+            found.append((name, preset.width, preset.height))
     return found
 
 

@@ -13,15 +13,29 @@ It raises :class:`ImageUnavailable` when the original cannot be resized
 (truncated, not an image, empty, too large, missing); the view answers with a
 404. It raises :class:`CacheUnavailable` when the cache storage refuses to
 store the result (full, read-only); the view answers with a 503.
+
+The resize presets are read by :mod:`.presets`. Each module lists its public
+names in ``__all__``; anything else is internal.
 """
 
 import functools
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
 from ..conf import conf
+from .presets import Preset, get_preset, get_presets, parse_preset
+
+__all__ = [
+    "CacheUnavailable",
+    "CachedFile",
+    "ImageUnavailable",
+    "OriginalMissing",
+    "Preset",
+    "get_preset",
+    "get_presets",
+    "get_resize",
+    "parse_preset",
+]
 
 
 class CachedFile:
@@ -53,18 +67,3 @@ class CacheUnavailable(Exception):
 def get_resize():
     """Return the resize callable named by ``GALLERY_RESIZE``."""
     return import_string(conf.RESIZE)
-
-
-def get_preset(name):
-    """Return ``(width, height, crop)`` of preset ``name``, or ``None``."""
-    preset = conf.RESIZE_PRESETS.get(name)
-    if preset is None:
-        return None
-    width, height, *rest = preset
-    return int(width), int(height), bool(rest[0]) if rest else True
-
-
-@receiver(setting_changed)
-def reset_resize(*, setting, **kwargs):
-    if setting == "GALLERY_RESIZE":
-        get_resize.cache_clear()

@@ -15,6 +15,8 @@ from PIL import Image
 
 from ..models import Photo
 
+__all__ = ["Facts", "measure", "main_colour", "record"]
+
 logger = logging.getLogger("gallery.resizers")
 
 # EXIF orientations that swap width and height.

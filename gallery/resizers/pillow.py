@@ -18,6 +18,8 @@ from ..storages import get_storage, is_local
 from . import CachedFile, CacheUnavailable, ImageUnavailable, OriginalMissing
 from .facts import measure, record
 
+__all__ = ["resize", "build_missing"]
+
 logger = logging.getLogger("gallery.resizers")
 
 # EXIF orientation -> transposition that shows the image upright.
@@ -33,17 +35,34 @@ TRANSPOSE = {
 ORIENTATION = 0x0112
 ICC_FORMATS = {"JPEG", "PNG", "WEBP", "TIFF"}
 SAVED_AS = {"MPO": "JPEG"}  # cameras' multi-picture JPEG: keep the main picture
+LOCK_WAIT = 300  # seconds to wait for another worker resizing the same photo
+LOCK_EXPIRES = 300  # seconds after which a shared lock of a dead worker is free
 
 
 def resize(photo, width, height, crop=True):
     """Return the cached resized version of ``photo``, building it if needed."""
     name = cachefiles.resized_name(photo, width, height, crop)
-    cache = get_storage("cache")
-    if not cache.exists(name):
-        with locks.lock(cachefiles.photo_key(photo)):
-            if not cache.exists(name):
-                record(photo, build(photo, [(name, width, height, crop)]))
+    if not get_storage("cache").exists(name):
+        record(photo, build_missing(photo, [(name, width, height, crop)])[1])
     return CachedFile(name)
+
+
+def build_missing(photo, targets):
+    """Build the ``targets`` not in the cache yet, under the lock of ``photo``.
+
+    Return how many were built and the :class:`~.facts.Facts` of the photo
+    (``None`` if none was built). After waiting ``LOCK_WAIT`` seconds for
+    another worker, build anyway: decoding twice beats showing no image.
+    """
+    cache = get_storage("cache")
+    key = cachefiles.photo_key(photo)
+    with locks.lock(key, wait_up_to=LOCK_WAIT, expires=LOCK_EXPIRES) as held:
+        if not held:
+            message = "Resizing %s although another worker held its lock for %d s"
+            logger.warning(message, photo.image_name, LOCK_WAIT)
+        targets = [target for target in targets if not cache.exists(target[0])]
+        facts = build(photo, targets) if targets else None
+    return len(targets), facts
 
 
 def build(photo, targets):

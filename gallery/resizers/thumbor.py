@@ -10,6 +10,8 @@ import urllib.parse
 import libthumbor
 from django.conf import settings
 
+__all__ = ["resize"]
+
 
 def resize(photo, width, height, crop=True):
     """Return a signed thumbor URL of ``photo`` resized to the preset."""

@@ -9,9 +9,11 @@ A scan runs in phases, one module each:
   remember what was scanned;
 * :mod:`.report` words the outcome for the command and the admin.
 
-:func:`scan` is the one entry point; it prints nothing and returns a report.
+:mod:`.rows` names the fields of the photo rows these phases pass on, and
+:mod:`.captures` the named groups of the patterns. :func:`scan` is the one
+entry point; it prints nothing and returns a :class:`ScanReport`.
 """
 
-from .scanner import Report, scan
+from .scanner import ScanOptions, ScanReport, scan
 
-__all__ = ["Report", "scan"]
+__all__ = ["ScanOptions", "ScanReport", "scan"]

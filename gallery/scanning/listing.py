@@ -13,6 +13,15 @@ from django.utils.translation import gettext as _
 
 from ..storages import is_local
 
+__all__ = [
+    "Listing",
+    "ListingError",
+    "StoredFile",
+    "UnreadableDirectory",
+    "list_storage",
+    "local_root",
+]
+
 
 class ListingError(Exception):
     """The storage could not be listed at all (missing, unreachable, refused)."""
@@ -27,14 +36,20 @@ class StoredFile(typing.NamedTuple):
     etag: str = ""
 
 
+class UnreadableDirectory(typing.NamedTuple):
+    """A directory that could not be read, and why."""
+
+    path: str  # relative to the storage root
+    error: str
+
+
 @dataclasses.dataclass
 class Listing:
     """The result of listing a storage."""
 
     files: list[StoredFile] = dataclasses.field(default_factory=list)
-    # (directory path, message) for each directory that could not be read;
-    # the scanner leaves albums below them untouched.
-    unreadable: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    # The scanner leaves the albums below these directories untouched.
+    unreadable: list[UnreadableDirectory] = dataclasses.field(default_factory=list)
     # Local storages: the modification time (ns) of each directory read, and
     # the directories whose files were not read because that time was known.
     directories: dict[str, int] = dataclasses.field(default_factory=dict)
@@ -43,7 +58,7 @@ class Listing:
 
 
 # Generic storages whose size() and get_modified_time() cost no request.
-CHEAP_METADATA = (InMemoryStorage,)
+_CHEAP_METADATA = (InMemoryStorage,)
 
 
 def list_storage(storage, known=None):
@@ -52,14 +67,14 @@ def list_storage(storage, known=None):
     ``known`` maps directories of a local storage to a modification time: the
     files of a directory that still has this time are not read again.
     """
-    if is_s3(storage):
-        lister = s3_lister()
+    if _is_s3(storage):
+        lister = _s3_lister()
         if lister is not None:
             return lister(storage)
     root = local_root(storage)
     if root is not None:
-        return list_local(root, known)
-    return list_generic(storage)
+        return _list_local(root, known)
+    return _list_generic(storage)
 
 
 def local_root(storage):
@@ -70,11 +85,11 @@ def local_root(storage):
     return None
 
 
-def is_s3(storage):
+def _is_s3(storage):
     return type(storage).__module__.startswith("storages.backends.s3")
 
 
-def s3_lister():
+def _s3_lister():
     """The flat S3 listing, or ``None`` when it is not available."""
     try:
         module = importlib.import_module("gallery.scanning.listing_s3")
@@ -85,7 +100,7 @@ def s3_lister():
     return module.list_s3
 
 
-def list_local(root, known=None):
+def _list_local(root, known=None):
     """List the directory ``root`` with ``os.scandir``, recording size and mtime."""
     if not os.path.isdir(root):
         raise ListingError(
@@ -97,18 +112,19 @@ def list_local(root, known=None):
     while pending:
         relative = pending.pop()
         try:
-            scan_local_dir(root, relative, listing, pending, seen, known or {})
+            _scan_local_dir(root, relative, listing, pending, seen, known or {})
         except OSError as exc:
             if not relative:
                 message = _("Cannot read %(root)s: %(error)s.")
                 raise ListingError(
                     message % {"root": root, "error": exc.strerror}
                 ) from exc
-            listing.unreadable.append((relative, exc.strerror or str(exc)))
+            error = exc.strerror or str(exc)
+            listing.unreadable.append(UnreadableDirectory(relative, error))
     return listing
 
 
-def scan_local_dir(root, relative, listing, pending, seen, known):
+def _scan_local_dir(root, relative, listing, pending, seen, known):
     """Add the files of one directory to ``listing``; queue its subdirectories."""
     # Through a descriptor, each stat() resolves one name instead of a path.
     fd = os.open(os.path.join(root, relative), os.O_RDONLY | os.O_DIRECTORY)
@@ -119,16 +135,16 @@ def scan_local_dir(root, relative, listing, pending, seen, known):
         seen.add((identity.st_dev, identity.st_ino))
         if known.get(relative) == identity.st_mtime_ns:
             # Same entries as last time: only the subdirectories are needed.
-            read_local_subdirs(fd, relative, pending)
+            _read_local_subdirs(fd, relative, pending)
             listing.unchanged.add(relative)
         else:
-            listing.files.extend(read_local_dir(fd, relative, pending))
+            listing.files.extend(_read_local_dir(fd, relative, pending))
         listing.directories[relative] = identity.st_mtime_ns
     finally:
         os.close(fd)
 
 
-def read_local_dir(fd, relative, pending):
+def _read_local_dir(fd, relative, pending):
     prefix = f"{relative}/" if relative else ""
     files = []
     add, from_timestamp = files.append, datetime.datetime.fromtimestamp
@@ -144,16 +160,16 @@ def read_local_dir(fd, relative, pending):
     return files
 
 
-def read_local_subdirs(fd, relative, pending):
+def _read_local_subdirs(fd, relative, pending):
     prefix = f"{relative}/" if relative else ""
     with os.scandir(fd) as entries:
         pending.extend(prefix + entry.name for entry in entries if entry.is_dir())
 
 
-def list_generic(storage):
+def _list_generic(storage):
     """List any storage with ``listdir``; size and mtime only where they are cheap."""
     listing = Listing()
-    cheap = isinstance(storage, CHEAP_METADATA)
+    cheap = isinstance(storage, _CHEAP_METADATA)
     pending = [""]
     while pending:
         relative = pending.pop()
@@ -163,17 +179,17 @@ def list_generic(storage):
             if not relative:
                 message = _("Cannot list the photo storage: %(error)s")
                 raise ListingError(message % {"error": exc}) from exc
-            listing.unreadable.append((relative, str(exc)))
+            listing.unreadable.append(UnreadableDirectory(relative, str(exc)))
             continue
         pending.extend(posixpath.join(relative, name) for name in directories)
         for name in files:
             listing.files.append(
-                stored_file(storage, posixpath.join(relative, name), cheap)
+                _stored_file(storage, posixpath.join(relative, name), cheap)
             )
     return listing
 
 
-def stored_file(storage, name, cheap):
+def _stored_file(storage, name, cheap):
     if not cheap:
         return StoredFile(name)
     modified = storage.get_modified_time(name)

@@ -7,39 +7,41 @@ from django.utils.translation import gettext as _
 
 from .listing import Listing, ListingError, StoredFile
 
-PAGE_SIZE = 1000  # the most S3 returns in one ListObjectsV2 response
+__all__ = ["list_s3"]
+
+_PAGE_SIZE = 1000  # the most S3 returns in one ListObjectsV2 response
 
 
 def list_s3(storage):
     """Return the ``Listing`` of ``storage`` in one pass over its bucket."""
-    prefix = storage_prefix(storage)
+    prefix = _storage_prefix(storage)
     listing = Listing()
     try:
-        for page in pages(storage, prefix):
-            listing.files.extend(stored_files(page, prefix))
+        for page in _pages(storage, prefix):
+            listing.files.extend(_stored_files(page, prefix))
     except (BotoCoreError, ClientError) as exc:
         # A partial listing would look like deleted photos: all or nothing.
-        raise ListingError(describe(storage, exc)) from exc
+        raise ListingError(_describe(storage, exc)) from exc
     return listing
 
 
-def pages(storage, prefix):
+def _pages(storage, prefix):
     """Iterate over the ListObjectsV2 responses for the keys under ``prefix``."""
     paginator = storage.connection.meta.client.get_paginator("list_objects_v2")
     return paginator.paginate(
         Bucket=storage.bucket_name,
         Prefix=prefix,
-        PaginationConfig={"PageSize": PAGE_SIZE},
+        PaginationConfig={"PageSize": _PAGE_SIZE},
     )
 
 
-def storage_prefix(storage):
+def _storage_prefix(storage):
     """The key prefix of the storage's ``location``, ending with "/" unless empty."""
     location = (storage.location or "").strip("/")
     return f"{location}/" if location else ""
 
 
-def stored_files(page, prefix):
+def _stored_files(page, prefix):
     """Turn the objects of one ListObjectsV2 page into ``StoredFile``s."""
     for entry in page.get("Contents", ()):
         name = entry["Key"][len(prefix) :]
@@ -53,7 +55,7 @@ def stored_files(page, prefix):
         )
 
 
-def describe(storage, exc):
+def _describe(storage, exc):
     """A one-line message for a failed listing."""
     where = _("bucket %(bucket)r") % {"bucket": storage.bucket_name}
     if storage.endpoint_url:

@@ -11,11 +11,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..conf import conf
+from ..models import Album
+from .captures import ALBUM_DATE, PHOTO_DATE, is_album_name
 
-PHOTO_GROUPS = tuple(
-    f"p_{part}" for part in ("year", "month", "day", "hour", "minute", "second")
-)
-MAX_LENGTH = {"category": 100, "dirpath": 255, "name": 255, "filename": 255}
+__all__ = [
+    "Found",
+    "FoundAlbum",
+    "FoundPhoto",
+    "Rules",
+    "match_listing",
+    "nfc",
+    "too_long_for",
+]
 
 
 def nfc(text):
@@ -58,6 +65,8 @@ class Rules:
 
 @dataclasses.dataclass(slots=True)
 class FoundPhoto:
+    """A matched file, with the date its name gives."""
+
     stored: object  # StoredFile
     filename: str  # as listed
     date: datetime.datetime | None  # from the p_* captures
@@ -102,7 +111,7 @@ def match_listing(listing, rules, trace=False):
     """Group the matched files of ``listing`` into albums; collect the rest."""
     found = Found()
     albums = found.albums
-    zone = photo_zone()
+    zone = _photo_zone()
     match_path, normalize = rules.match, unicodedata.normalize
     album = FoundAlbum("", "\0")  # no file is in this one
     for stored in listing.files:
@@ -134,10 +143,10 @@ def match_listing(listing, rules, trace=False):
         if normal_filename < album.first[0]:
             album.first = normal_filename, match
         album.photos[normal_filename] = FoundPhoto(
-            stored, filename, *photo_date(match, zone)
+            stored, filename, *_photo_date(match, zone)
         )
     for key, album in list(albums.items()):
-        error = describe_album(album)
+        error = _describe_album(album)
         if error:
             found.errors.append(f"{nfc(album.dirpath)}: {error}")
             found.skipped.add(key)
@@ -145,27 +154,23 @@ def match_listing(listing, rules, trace=False):
     return found
 
 
-def describe_album(album):
+def _describe_album(album):
     """Set the album's date and name from its first photo; return an error or ``""``."""
     captures = album.first[1].groupdict()
     album.first = ("", None)  # the match holds its path: let it go
     try:
-        parts = [int(captures[f"a_{part}"]) for part in ("year", "month", "day")]
+        parts = [int(captures[name]) for name in ALBUM_DATE]
         album.date = datetime.date(*parts)
     except (KeyError, TypeError):
-        return _("no album date in the name (a_year, a_month, a_day); album skipped")
+        message = _("no album date in the name (%(captures)s); album skipped")
+        return message % {"captures": ", ".join(ALBUM_DATE)}
     except ValueError as exc:
         return _("invalid album date (%(error)s); album skipped") % {"error": exc}
-    names = (value for key, value in sorted(captures.items()) if key[:6] == "a_name")
+    names = (value for key, value in sorted(captures.items()) if is_album_name(key))
     album.name = nfc(" ".join(value for value in names if value)).replace("/", " > ")
+    fields = {"category": album.category, "dirpath": album.dirpath, "name": album.name}
     too_long = [
-        field
-        for field, value in (
-            ("category", album.category),
-            ("dirpath", album.dirpath),
-            ("name", album.name),
-        )
-        if len(value) > MAX_LENGTH[field]
+        name for name, value in fields.items() if too_long_for(Album, name, value)
     ]
     if too_long:
         return _("%(fields)s too long for the database; album skipped") % {
@@ -174,21 +179,26 @@ def describe_album(album):
     return ""
 
 
-def photo_zone():
+def too_long_for(model, field, value):
+    """Whether the text ``value`` is longer than ``field`` of ``model`` holds."""
+    return len(value) > model._meta.get_field(field).max_length
+
+
+def _photo_zone():
     """The zone photo dates are made aware in, or None without ``USE_TZ``."""
     return timezone.get_default_timezone() if settings.USE_TZ else None
 
 
-NO_DATE = (None, "")
+_NO_DATE = (None, "")
 
 
-def photo_date(match, zone):
+def _photo_date(match, zone):
     """Return ``(date or None, warning or "")`` from the captures of ``match``."""
-    if not has_photo_date(match.re):
-        return NO_DATE
-    parts = match.group(*PHOTO_GROUPS)
+    if not _has_photo_date(match.re):
+        return _NO_DATE
+    parts = match.group(*PHOTO_DATE)
     if None in parts:
-        return NO_DATE
+        return _NO_DATE
     try:
         # Made aware without make_aware()'s checks: zoneinfo needs no localize().
         return datetime.datetime(*map(int, parts), tzinfo=zone), ""
@@ -200,5 +210,5 @@ def photo_date(match, zone):
 
 
 @functools.cache
-def has_photo_date(pattern):
-    return all(group in pattern.groupindex for group in PHOTO_GROUPS)
+def _has_photo_date(pattern):
+    return all(group in pattern.groupindex for group in PHOTO_DATE)

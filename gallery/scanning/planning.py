@@ -3,8 +3,14 @@
 import dataclasses
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from .matching import MAX_LENGTH, nfc
+from ..models import Photo
+from .matching import nfc, too_long_for
+from .report import counted, number
+from .rows import NewPhoto, PhotoDate, PhotoRemoval, PhotoVersion
+
+__all__ = ["Plan", "make_plan"]
 
 
 @dataclasses.dataclass
@@ -15,11 +21,11 @@ class Plan:
     albums_remove: list = dataclasses.field(default_factory=list)  # Album
     albums_move: list = dataclasses.field(default_factory=list)  # (Album, FoundAlbum)
     albums_rename: list = dataclasses.field(default_factory=list)  # (Album, dirpath)
-    # (album pk or FoundAlbum, filename, date, size, modified, etag)
+    # NewPhoto; once applied, as written (album pks, encoded datetimes)
     photos_add: list = dataclasses.field(default_factory=list)
-    photos_remove: list = dataclasses.field(default_factory=list)  # (pk, album, name)
-    photos_redate: list = dataclasses.field(default_factory=list)  # (pk, date)
-    photos_refresh: list = dataclasses.field(default_factory=list)  # (pk, ..., etag)
+    photos_remove: list = dataclasses.field(default_factory=list)  # PhotoRemoval
+    photos_redate: list = dataclasses.field(default_factory=list)  # PhotoDate
+    photos_refresh: list = dataclasses.field(default_factory=list)  # PhotoVersion
     untouched: list = dataclasses.field(default_factory=list)  # Album
     unchanged: int = 0  # albums of directories the listing did not read again
     noisy: set = dataclasses.field(default_factory=set)  # NFC dirs with errors
@@ -44,43 +50,43 @@ def make_plan(found, state, unreadable=(), *, full=False, unchanged=()):
     listed because they have not changed since the last scan.
     """
     plan = Plan(errors=list(found.errors))
-    protected = [nfc(path) for path, _ in unreadable]
+    protected = [nfc(directory.path) for directory in unreadable]
     vanished = []
     for key, album in state.albums.items():
         if key in found.albums:
-            sync_album(plan, album, found.albums[key], state, full)
+            _sync_album(plan, album, found.albums[key], state, full)
         elif key[1] in unchanged:
             plan.unchanged += 1
-        elif key in found.skipped or is_below(key[1], protected):
+        elif key in found.skipped or _is_below(key[1], protected):
             plan.untouched.append(album)
         else:
             vanished.append(album)
     new = [album for key, album in found.albums.items() if key not in state.albums]
     # Rows sorted as the indexes sort them are inserted much faster.
     new.sort(key=lambda album: (nfc(album.dirpath), album.category))
-    moves = find_moves(vanished, new, state)
+    moves = _find_moves(vanished, new, state)
     for album, found_album in moves:
         plan.albums_move.append((album, found_album))
-        sync_album(plan, album, found_album, state, full, moved=True)
+        _sync_album(plan, album, found_album, state, full, moved=True)
     moved = {id(found_album) for _, found_album in moves}
     moved_pks = {album.pk for album, _ in moves}
     plan.albums_remove = [album for album in vanished if album.pk not in moved_pks]
     for found_album in new:
         if id(found_album) not in moved:
             plan.albums_add.append(found_album)
-            add_photos(plan, found_album, sorted_photos(found_album))
+            _add_photos(plan, found_album, _sorted_photos(found_album))
     plan.albums_remove.sort(key=lambda album: (album.dirpath, album.category))
-    check_safety(plan, state, found)
+    _check_safety(plan, state, found)
     return plan
 
 
-def is_below(dirpath, protected):
+def _is_below(dirpath, protected):
     return any(
         not top or dirpath == top or dirpath.startswith(f"{top}/") for top in protected
     )
 
 
-def sync_album(plan, album, found_album, state, full, moved=False):
+def _sync_album(plan, album, found_album, state, full, moved=False):
     """Plan the photo changes of an album present on both sides."""
     if not moved and album.dirpath != found_album.dirpath:
         plan.albums_rename.append((album, found_album.dirpath))  # normalisation
@@ -91,36 +97,37 @@ def sync_album(plan, album, found_album, state, full, moved=False):
         if row is None:
             added.append(found_photo)
         else:
-            sync_photo(plan, row, found_photo, state, full)
-    add_photos(plan, album.pk, added)
-    plan.photos_remove.extend((row[0], album, row[1]) for row in stored.values())
+            _sync_photo(plan, row, found_photo, state, full)
+    _add_photos(plan, album.pk, added)
+    plan.photos_remove.extend(
+        PhotoRemoval(row.id, album, row.filename) for row in stored.values()
+    )
 
 
-def sync_photo(plan, row, found_photo, state, full):
-    """Plan the update of one photo present on both sides."""
-    pk, filename, date, size, modified, etag, _album = row
+def _sync_photo(plan, row, found_photo, state, full):
+    """Plan the update of one photo present on both sides (``row``: StoredPhoto)."""
     stored = found_photo.stored
     listed = (stored.size, stored.modified, stored.etag)
     has_version = listed != (None, None, "")
-    if filename != found_photo.filename or (
-        has_version and state.version(stored) != (size, modified, etag)
+    if row.filename != found_photo.filename or (
+        has_version and state.version(stored) != (row.size, row.modified, row.etag)
     ):
-        plan.photos_refresh.append((pk, found_photo.filename, *listed))
+        plan.photos_refresh.append(PhotoVersion(row.id, found_photo.filename, *listed))
     if full:
         if found_photo.warning:
             plan.warnings.append(found_photo.warning)
-        if state.comparable(found_photo.date) != date:
-            plan.photos_redate.append((pk, found_photo.date))
+        if state.comparable(found_photo.date) != row.date:
+            plan.photos_redate.append(PhotoDate(row.id, found_photo.date))
 
 
-def sorted_photos(found_album):
+def _sorted_photos(found_album):
     return [found_album.photos[key] for key in sorted(found_album.photos)]
 
 
-def add_photos(plan, album_ref, found_photos):
+def _add_photos(plan, album_ref, found_photos):
     rows = plan.photos_add
     for found_photo in found_photos:
-        if len(found_photo.filename) > MAX_LENGTH["filename"]:
+        if too_long_for(Photo, "filename", found_photo.filename):
             path = nfc(found_photo.stored.name)
             plan.noisy.add(path.rpartition("/")[0])
             plan.errors.append(
@@ -132,12 +139,18 @@ def add_photos(plan, album_ref, found_photos):
             plan.warnings.append(found_photo.warning)
         stored = found_photo.stored
         rows.append(
-            (album_ref, found_photo.filename, found_photo.date)
-            + (stored.size, stored.modified, stored.etag)
+            NewPhoto(
+                album_ref,
+                found_photo.filename,
+                found_photo.date,
+                stored.size,
+                stored.modified,
+                stored.etag,
+            )
         )
 
 
-def find_moves(vanished, new, state):
+def _find_moves(vanished, new, state):
     """Pair vanished albums with new albums holding the same files (names, sizes)."""
     by_names = {}
     for found_album in new:
@@ -146,20 +159,20 @@ def find_moves(vanished, new, state):
     for album in vanished:
         photos = state.photos.get(album.pk)
         candidates = by_names.get(frozenset(photos or ()), [])
-        if photos and len(candidates) == 1 and same_sizes(photos, candidates[0]):
+        if photos and len(candidates) == 1 and _same_sizes(photos, candidates[0]):
             moves.append((album, candidates.pop()))
     return moves
 
 
-def same_sizes(photos, found_album):
+def _same_sizes(photos, found_album):
     for key, row in photos.items():
         size = found_album.photos[key].stored.size
-        if None not in (size, row[3]) and size != row[3]:
+        if None not in (size, row.size) and size != row.size:
             return False
     return True
 
 
-def check_safety(plan, state, found):
+def _check_safety(plan, state, found):
     """Refuse to remove every album, or more than half of them, without force."""
     removed = plan.albums_remove
     if not removed:
@@ -169,17 +182,21 @@ def check_safety(plan, state, found):
         return
     names = ", ".join(nfc(album.dirpath) for album in removed[:10])
     if len(removed) > 10:
-        names += _(" and %(count)d more") % {"count": len(removed) - 10}
+        names += counted(_(" and %(count)s more"), len(removed) - 10)
     if present:
         why = _("The photo storage lacks most albums")
     else:
         why = _("The photo storage lists no photos")
-    plan.refusal = _(
-        "%(why)s: this scan would remove %(removed)d of %(total)d albums "
-        "(%(names)s). Scan again with force to do it."
+    total = len(state.albums)
+    plan.refusal = ngettext(
+        "%(why)s: this scan would remove %(removed)s of %(total)s album "
+        "(%(names)s). Scan again with force to do it.",
+        "%(why)s: this scan would remove %(removed)s of %(total)s albums "
+        "(%(names)s). Scan again with force to do it.",
+        total,
     ) % {
         "why": why,
-        "removed": len(removed),
-        "total": len(state.albums),
+        "removed": number(len(removed)),
+        "total": number(total),
         "names": names,
     }

@@ -1,9 +1,19 @@
 """Words for a scan report, shared by the command and the admin page."""
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext_lazy
 
 from .matching import nfc
+
+__all__ = [
+    "album_lines",
+    "counted",
+    "number",
+    "photo_lines",
+    "summary",
+    "unchanged_line",
+]
 
 
 def album_lines(report):
@@ -31,56 +41,78 @@ def album_lines(report):
 def photo_lines(report):
     """Describe the photo changes, one line each."""
     plan, names = report.plan, report.album_names
-    for ref, filename, *_rest in plan.photos_add:
+    for photo in plan.photos_add:
+        ref = photo.album_id  # a pk, or the FoundAlbum of a new album
         album = nfc(names[ref] if isinstance(ref, int) else ref.dirpath)
         yield _("Adding photo %(name)s to album %(album)s") % {
-            "name": nfc(filename),
+            "name": nfc(photo.filename),
             "album": album,
         }
-    for _pk, album, filename in plan.photos_remove:
+    for removal in plan.photos_remove:
         yield _("Removing photo %(name)s from album %(album)s") % {
-            "name": nfc(filename),
-            "album": nfc(album.dirpath),
+            "name": nfc(removal.filename),
+            "album": nfc(removal.album.dirpath),
         }
     redated = len(plan.photos_redate)
     if redated:
-        yield ngettext(
-            "Fixing the date of %(count)d photo",
-            "Fixing the dates of %(count)d photos",
+        message = ngettext(
+            "Fixing the date of %(count)s photo",
+            "Fixing the dates of %(count)s photos",
             redated,
-        ) % {"count": redated}
-    for _pk, filename, *_rest in plan.photos_refresh:
-        yield _("Refreshing photo %(name)s (file replaced)") % {"name": nfc(filename)}
+        )
+        yield counted(message, redated)
+    for version in plan.photos_refresh:
+        name = nfc(version.filename)
+        yield _("Refreshing photo %(name)s (file replaced)") % {"name": name}
 
 
 def summary(report):
     """One line: what was (or would be) done, and how long it took."""
-    counts = report.counts
-    text = (
-        _(
-            "%(albums_added)d albums added, %(albums_removed)d removed, "
-            "%(albums_moved)d moved, %(photos_added)d photos added, "
-            "%(photos_removed)d removed, %(photos_redated)d redated, "
-            "%(photos_refreshed)d refreshed"
-        )
-        % counts
-    )
+    parts = _change_counts(report.counts)
+    errors = len(report.errors)
+    if errors:
+        message = ngettext("%(count)s error", "%(count)s errors", errors)
+        parts.append(counted(message, errors))
     if report.dry_run:
         prefix = _("Dry run, nothing changed; would do")
     elif report.applied:
         prefix = _("Done")
     else:
         prefix = _("Nothing changed; planned")
-    errors = len(report.errors)
-    if errors:
-        text += ngettext(", %(count)d error", ", %(count)d errors", errors) % {
-            "count": errors
-        }
-    return _("%(prefix)s: %(text)s in %(seconds).2f s") % {
+    return _("%(prefix)s: %(text)s in %(seconds)s s") % {
         "prefix": prefix,
-        "text": text,
-        "seconds": report.seconds,
+        "text": ", ".join(parts),
+        "seconds": number_format(report.seconds, decimal_pos=2),
     }
+
+
+def _change_counts(counts):
+    """Each count of changes in words: ``["3 albums added", "0 removed", ...]``."""
+    return [counted(message, counts[key]) for key, message in _CHANGES.items()]
+
+
+# Chosen by the count of key "n"; the context gives French its genders.
+_CHANGES = {
+    "albums_added": npgettext_lazy(
+        "albums", "%(count)s album added", "%(count)s albums added", "n"
+    ),
+    "albums_removed": npgettext_lazy(
+        "albums", "%(count)s removed", "%(count)s removed", "n"
+    ),
+    "albums_moved": npgettext_lazy("albums", "%(count)s moved", "%(count)s moved", "n"),
+    "photos_added": npgettext_lazy(
+        "photos", "%(count)s photo added", "%(count)s photos added", "n"
+    ),
+    "photos_removed": npgettext_lazy(
+        "photos", "%(count)s removed", "%(count)s removed", "n"
+    ),
+    "photos_redated": npgettext_lazy(
+        "photos", "%(count)s redated", "%(count)s redated", "n"
+    ),
+    "photos_refreshed": npgettext_lazy(
+        "photos", "%(count)s refreshed", "%(count)s refreshed", "n"
+    ),
+}
 
 
 def unchanged_line(report, command=True):
@@ -89,15 +121,28 @@ def unchanged_line(report, command=True):
     if not count:
         return ""
     if not command:
-        return ngettext(
-            "%(count)d directory unchanged since the last scan was not read again.",
-            "%(count)d directories unchanged since the last scan were not read again.",
+        message = ngettext(
+            "%(count)s directory unchanged since the last scan was not read again.",
+            "%(count)s directories unchanged since the last scan were not read again.",
             count,
-        ) % {"count": count}
-    return ngettext(
-        "%(count)d directory unchanged since the last scan was not read again "
-        "(--full reads it)",
-        "%(count)d directories unchanged since the last scan were not read again "
-        "(--full reads them)",
-        count,
-    ) % {"count": count}
+        )
+    else:
+        message = ngettext(
+            "%(count)s directory unchanged since the last scan was not read again "
+            "(--full reads it)",
+            "%(count)s directories unchanged since the last scan were not read again "
+            "(--full reads them)",
+            count,
+        )
+    return counted(message, count)
+
+
+def number(value):
+    """``value`` formatted for the active language, thousands grouped: ``100,000``."""
+    return number_format(value, force_grouping=True)
+
+
+def counted(message, count):
+    """``message`` with ``%(count)s`` replaced by ``count`` formatted by
+    :func:`number`; a lazy plural keyed on ``"n"`` is chosen by ``count``."""
+    return message % {"n": count, "count": number(count)}

@@ -1,7 +1,8 @@
 """Turn the photo storage into albums and photos: list, match, plan, apply.
 
-Nothing here prints: :func:`scan` returns a :class:`Report` that the
-``scanphotos`` command and the admin page present.
+Nothing here prints: :func:`scan` returns a :class:`ScanReport` that the
+``scanphotos`` command and the admin page present. Each phase is one function
+below, called in order by :func:`_run_phases`.
 """
 
 import contextlib
@@ -9,26 +10,49 @@ import dataclasses
 import gc
 import re
 import time
+import typing
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from ..storages import get_storage
-from . import state as scan_db
 from .listing import ListingError, list_storage
 from .matching import Rules, match_listing, nfc
 from .planning import Plan, make_plan
+from .state import (
+    RACY,
+    Forgotten,
+    ScanBusy,
+    apply,
+    read_state,
+    recall,
+    remember,
+    wait_for_scan_lock,
+)
 
-__all__ = ["Report", "Rules", "make_plan", "match_listing", "scan"]
+__all__ = ["ScanOptions", "ScanReport", "scan"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ScanOptions:
+    """How a scan runs; the defaults are those of a plain ``scanphotos``."""
+
+    full: bool = False  # read every directory again and correct photo dates
+    dry_run: bool = False  # plan only, change nothing
+    force: bool = False  # apply even a plan that removes most albums
+    trace: bool = False  # keep matched and ignored paths; read every directory
+    lock_wait: float = 30  # seconds to wait for another scan to finish
+    progress: typing.Callable[[str], None] | None = None  # called with each phase
+    rules: Rules | None = None  # compiled patterns; None: from the settings
 
 
 @dataclasses.dataclass
-class Report:
+class ScanReport:
     """What a scan found, planned and did."""
 
     plan: Plan = dataclasses.field(default_factory=Plan)
-    found: object = None  # scan_match.Found
+    found: object = None  # matching.Found
     unreadable: list = dataclasses.field(default_factory=list)
     album_names: dict = dataclasses.field(default_factory=dict)  # pk -> dirpath
     photos_in_removed: int = 0
@@ -63,8 +87,8 @@ class Report:
     def errors(self):
         unreadable = [
             _("%(path)s: cannot be read (%(error)s); its albums are left untouched")
-            % {"path": nfc(path) or "/", "error": error}
-            for path, error in self.unreadable
+            % {"path": nfc(directory.path) or "/", "error": directory.error}
+            for directory in self.unreadable
         ]
         return [self.fatal] if self.fatal else unreadable + self.plan.errors
 
@@ -73,27 +97,26 @@ class Report:
         return self.found.unmatched if self.found else []
 
 
-def scan(storage=None, *, full=False, dry_run=False, force=False, rules=None, **opts):
-    """List ``storage`` (the photo storage by default), plan, apply unless ``dry_run``.
+def scan(storage=None, options=None, **fields):
+    """Scan ``storage`` (the photo storage by default); return a :class:`ScanReport`.
 
-    The plan is applied in one transaction; it is refused (not applied) when
-    it would remove most albums, unless ``force``. On a local storage, the
-    files of directories unchanged since the last scan are not read again,
-    unless ``full``. Options: ``trace`` keeps matched and ignored paths (and
-    reads every directory), ``lock_wait`` (s) bounds the wait for another
-    scan, ``progress`` is called with the name of each phase.
+    ``options`` is a :class:`ScanOptions`; keyword arguments set its fields,
+    as in ``scan(full=True, dry_run=True)``. The plan is applied in one
+    transaction; it is refused (not applied) when it would remove most
+    albums, unless ``force``. On a local storage, the files of directories
+    unchanged since the last scan are not read again, unless ``full``.
     """
+    options = dataclasses.replace(options or ScanOptions(), **fields)
     started = time.perf_counter()
-    report = Report(dry_run=dry_run)
-    trace = opts.get("trace", False)
-    with no_cycle_collection():
-        scan_into(report, storage, full, force, rules, trace, opts)
+    report = ScanReport(dry_run=options.dry_run)
+    with _no_cycle_collection():
+        _scan_reporting_failures(report, storage, options)
     report.seconds = time.perf_counter() - started
     return report
 
 
 @contextlib.contextmanager
-def no_cycle_collection():
+def _no_cycle_collection():
     """Pause Python's cycle collector, which a large scan keeps busy for nothing.
 
     A scan creates a few objects per photo and keeps most of them until it
@@ -109,17 +132,15 @@ def no_cycle_collection():
             gc.enable()
 
 
-def scan_into(report, storage, full, force, rules, trace, opts):
+def _scan_reporting_failures(report, storage, options):
+    """Run the scan; a failure that stops it becomes ``report.fatal``."""
     try:
         storage = storage or get_storage("photo")
-        rules = rules or Rules.from_settings()
-        memory = scan_db.recall(storage)
-        known = None if memory is None or full or trace else memory.directories
-        try:
-            list_and_apply(report, storage, rules, memory, known, force, full, opts)
-        except scan_db.Forgotten:  # rows or rules changed since the last scan
-            list_and_apply(report, storage, rules, memory, None, force, full, opts)
-    except (ListingError, scan_db.ScanBusy, ImproperlyConfigured) as exc:
+        options = dataclasses.replace(
+            options, rules=options.rules or Rules.from_settings()
+        )
+        _scan_with_memory(report, storage, options)
+    except (ListingError, ScanBusy, ImproperlyConfigured) as exc:
         report.fatal = str(exc)
     except re.error as exc:
         report.fatal = _("Invalid regular expression %(pattern)r: %(error)s") % {
@@ -132,49 +153,98 @@ def scan_into(report, storage, full, force, rules, trace, opts):
         }
 
 
-def list_and_apply(report, storage, rules, memory, known, force, full, opts):
-    """List, match, plan and apply; ``known``: directory times to trust."""
-    progress = opts.get("progress") or (lambda phase: None)
+def _scan_with_memory(report, storage, options):
+    """Scan trusting the directory times of the last scan, or again without
+    them when they turn out not to apply any more."""
+    memory = recall(storage)
+    trusted = not (memory is None or options.full or options.trace)
+    try:
+        _run_phases(report, storage, memory, options, trusted)
+    except Forgotten:  # rows or rules changed since the last scan
+        _run_phases(report, storage, memory, options, trusted=False)
+
+
+def _run_phases(report, storage, memory, options, trusted):
+    """List, match, plan, apply and remember, filling ``report``."""
+    progress = options.progress or _no_progress
     progress("list")
-    listing = list_storage(storage, known)
+    listing = list_storage(storage, memory.directories if trusted else None)
     progress("match")
-    report.unreadable = listing.unreadable
-    report.found = match_listing(listing, rules, opts.get("trace", False))
-    report.unchanged_directories = len(listing.unchanged)
-    directories, listing.files = listing.directories, []  # the albums hold the rest
+    _match(report, listing, options)
     unchanged = {nfc(path) for path in listing.unchanged}
     progress("plan")
     with transaction.atomic():
-        if not report.dry_run:
-            scan_db.lock(opts.get("lock_wait", 30))
-        state = scan_db.read_state(full, unchanged)
-        if unchanged and not memory.verify(rules, state.albums.values()):
-            raise scan_db.Forgotten  # read every directory again
-        report.album_names = {a.pk: a.dirpath for a in state.albums.values()}
-        report.plan = plan = make_plan(
-            report.found, state, report.unreadable, full=full, unchanged=unchanged
-        )
-        noisy = plan.noisy | found_noise(report.found)
-        report.found.forget_photos()  # lowers the peak memory of large scans
-        removed = {album.pk for album in plan.albums_remove}
-        report.photos_in_removed = sum(len(state.photos.get(pk, ())) for pk in removed)
-        if report.dry_run or (plan.refusal and not force):
+        state = _read_state(report, memory, options, unchanged)
+        plan = _plan(report, state, options, unchanged)
+        if options.dry_run or (plan.refusal and not options.force):
             return
         progress("apply")
-        scan_db.apply(plan)
-        report.applied = True
-        report.album_names.update((a.pk, a.dirpath) for a in plan.albums_add)
-        if memory is not None:
-            settled = listing.started - scan_db.RACY
-            remembered = {
-                path: mtime
-                for path, mtime in directories.items()
-                if mtime < settled and nfc(path) not in noisy
-            }
-            scan_db.remember(memory, rules, remembered, changed=plan.changes)
+        _apply(report, plan)
+        _remember(report, memory, listing, options.rules)
 
 
-def found_noise(found):
+def _no_progress(phase):
+    pass
+
+
+def _match(report, listing, options):
+    """Match the listed files against the rules; the listing lets them go."""
+    report.unreadable = listing.unreadable
+    report.found = match_listing(listing, options.rules, options.trace)
+    report.unchanged_directories = len(listing.unchanged)
+    listing.files = []  # the albums found hold what the next phases need
+
+
+def _read_state(report, memory, options, unchanged):
+    """Take the scan lock (unless a dry run) and read the albums and photos.
+
+    Raise :class:`Forgotten` if the directories in ``unchanged`` were trusted
+    but the rows or rules changed since the last scan.
+    """
+    if not options.dry_run:
+        wait_for_scan_lock(options.lock_wait)
+    state = read_state(options.full, unchanged)
+    if unchanged and not memory.verify(options.rules, state.albums.values()):
+        raise Forgotten
+    report.album_names = {album.pk: album.dirpath for album in state.albums.values()}
+    return state
+
+
+def _plan(report, state, options, unchanged):
+    """Compare what was found with ``state``; return the :class:`Plan`."""
+    found = report.found
+    report.plan = plan = make_plan(
+        found, state, report.unreadable, full=options.full, unchanged=unchanged
+    )
+    found.forget_photos()  # lowers the peak memory of large scans
+    removed = {album.pk for album in plan.albums_remove}
+    report.photos_in_removed = sum(len(state.photos.get(pk, ())) for pk in removed)
+    return plan
+
+
+def _apply(report, plan):
+    """Write ``plan`` to the database."""
+    apply(plan)
+    report.applied = True
+    report.album_names.update((album.pk, album.dirpath) for album in plan.albums_add)
+
+
+def _remember(report, memory, listing, rules):
+    """Remember the times of the directories read, for the next scan to trust,
+    except those changed too recently or whose files gave a message."""
+    if memory is None:
+        return
+    noisy = report.plan.noisy | _found_noise(report.found)
+    settled = listing.started - RACY
+    directories = {
+        path: mtime
+        for path, mtime in listing.directories.items()
+        if mtime < settled and nfc(path) not in noisy
+    }
+    remember(memory, rules, directories, changed=report.plan.changes)
+
+
+def _found_noise(found):
     """The NFC paths of directories whose files gave a message: read them again."""
     noisy = {path.rpartition("/")[0] for path in found.unmatched}
     noisy.update(path for _, path in found.skipped)

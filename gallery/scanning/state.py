@@ -15,8 +15,22 @@ from ..models import Album, Photo, ScanState
 from .bulk import insert_rows, prepare, update_rows
 from .listing import local_root
 from .matching import nfc
+from .rows import NewPhoto, PhotoDate, PhotoVersion, StoredPhoto, stored_photos
 
-DELETE_BATCH = 500
+__all__ = [
+    "RACY",
+    "Forgotten",
+    "Memory",
+    "ScanBusy",
+    "State",
+    "apply",
+    "read_state",
+    "recall",
+    "remember",
+    "wait_for_scan_lock",
+]
+
+_DELETE_BATCH = 500
 
 
 class ScanBusy(Exception):
@@ -27,13 +41,18 @@ class Forgotten(Exception):
     """What a scan remembered stopped applying while it listed the storage."""
 
 
-def lock(wait):
-    """Take the scan lock for the current transaction, waiting up to ``wait`` s."""
+def wait_for_scan_lock(seconds):
+    """Take the scan lock until the transaction ends, waiting at most ``seconds``
+    for another scan to release it; raise :class:`ScanBusy` if it does not.
+
+    On SQLite the wait is the connection's busy timeout (its ``timeout``
+    option), not ``seconds``. Pages can still read while it is held.
+    """
     table = connection.ops.quote_name(Album._meta.db_table)
     try:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(f"SET LOCAL lock_timeout = {int(wait * 1000)}")
+                cursor.execute(f"SET LOCAL lock_timeout = {int(seconds * 1000)}")
                 # Conflicts with itself and with writes, not with reads.
                 cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
             elif connection.vendor == "sqlite":
@@ -82,20 +101,21 @@ def read_state(full=True, unchanged=()):
     if wanted:
         # A long list of pks costs more than reading every photo.
         only = wanted if len(wanted) <= 500 < len(albums) else None
-        for row in photo_rows(full, as_text, only):
-            photos.setdefault(row[6], {})[nfc(row[1])] = row
+        for row in stored_photos(_photo_rows(full, as_text, only)):
+            photos.setdefault(row.album_id, {})[nfc(row.filename)] = row
     return State(albums, photos, as_text)
 
 
-def photo_rows(full, as_text, albums=None):
-    """Rows of PHOTO_COLUMNS, of ``albums`` (pks) or all; datetimes as stored
-    text when ``as_text``."""
+def _photo_rows(full, as_text, albums=None):
+    """Tuples of the ``StoredPhoto`` fields, of ``albums`` (pks) or all;
+    datetimes as stored text when ``as_text``."""
     date, modified = "date", "modified"
     if as_text:  # reading the text skips parsing every datetime
         date, modified = Cast("date", TextField()), Cast("modified", TextField())
     if not full:  # dates are compared only by a full scan
         date = Value(None, TextField())
-    columns = ("id", "filename", date, "size", modified, "etag", "album_id")
+    named = {"date": date, "modified": modified}
+    columns = [named.get(field, field) for field in StoredPhoto._fields]
     queryset = Photo.objects.order_by().values_list(*columns)
     if albums is not None:
         queryset = queryset.filter(album__in=albums)
@@ -110,11 +130,11 @@ def photo_rows(full, as_text, albums=None):
 
 def apply(plan):
     """Write ``plan`` to the database; run inside a transaction."""
-    delete_by_pk(Photo, [pk for pk, _, _ in plan.photos_remove])
-    delete_by_pk(Album, [album.pk for album in plan.albums_remove])
-    update_albums(plan)
-    update_rows(Photo, ("filename", "size", "modified", "etag"), plan.photos_refresh)
-    update_rows(Photo, ("date",), plan.photos_redate)
+    _delete_by_pk(Photo, [removal.id for removal in plan.photos_remove])
+    _delete_by_pk(Album, [album.pk for album in plan.albums_remove])
+    _update_albums(plan)
+    update_rows(Photo, PhotoVersion._fields[1:], plan.photos_refresh)
+    update_rows(Photo, PhotoDate._fields[1:], plan.photos_redate)
     if plan.albums_add:
         insert_rows(
             Album,
@@ -126,19 +146,15 @@ def apply(plan):
         for category, dirpath, pk in rows:
             if (category, dirpath) in created:
                 created[category, dirpath].pk = pk
-    insert_rows(
-        Photo,
-        ("album_id", "filename", "date", "size", "modified", "etag"),
-        plan.photos_add,
-    )
+    insert_rows(Photo, NewPhoto._fields, plan.photos_add)
 
 
-def delete_by_pk(model, pks):
-    for start in range(0, len(pks), DELETE_BATCH):
-        model.objects.filter(pk__in=pks[start : start + DELETE_BATCH]).delete()
+def _delete_by_pk(model, pks):
+    for start in range(0, len(pks), _DELETE_BATCH):
+        model.objects.filter(pk__in=pks[start : start + _DELETE_BATCH]).delete()
 
 
-def update_albums(plan):
+def _update_albums(plan):
     changed = []
     for album, found_album in plan.albums_move:
         album.category, album.dirpath = found_album.category, found_album.dirpath
@@ -172,7 +188,7 @@ class Memory:
     def verify(self, rules, albums):
         """Whether the rules and the rows (``albums`` and the photos) are still
         those the directories were remembered with."""
-        self.verified = fingerprint(rules, albums) == self.fingerprint
+        self.verified = _fingerprint(rules, albums) == self.fingerprint
         return self.verified
 
 
@@ -191,7 +207,7 @@ def recall(storage):
     return Memory(key, saved.fingerprint, saved.directories)
 
 
-def fingerprint(rules, albums=None):
+def _fingerprint(rules, albums=None):
     """A digest of the rules and of the rows a scan could find changed by others.
 
     Deleting albums or photos, or renaming a category, changes it; so does a
@@ -213,7 +229,7 @@ def remember(memory, rules, directories, *, changed):
     if directories == memory.directories and not (changed and directories):
         return  # nothing new to remember
     if changed or not memory.verified:
-        memory.fingerprint = fingerprint(rules)
+        memory.fingerprint = _fingerprint(rules)
     state = ScanState(
         storage=memory.key, fingerprint=memory.fingerprint, directories=directories
     )

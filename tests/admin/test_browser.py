@@ -86,7 +86,7 @@ def test_share_an_album_with_a_group_then_take_it_back(
     page.click("#id_groups_add")
     page.click("input[name=set_access_policy]")
     page.wait_for_selector(".messagelist")
-    assert "Created 1 and changed 0 access policies." in page.inner_text(".messagelist")
+    assert "Created 1 access policy." in page.inner_text(".messagelist")
 
     # A member of the family sees the album, its photos and their files.
     member_context = browser.new_context()

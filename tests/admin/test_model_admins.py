@@ -171,7 +171,7 @@ def test_set_policy_creates_and_changes_album_policies(client):
     make_album_policy(untouched, groups=[old_group])
     data = policy_data(groups=[group], users=[user], set_access_policy="1")
     response = act(client, "album", "set_access_policy", [fresh, covered], **data)
-    assert "Created 1 and changed 1 access policies." in messages_of(response)
+    assert "Created 1 access policy. Changed 1 access policy." in messages_of(response)
     for album in (fresh, covered):
         policy = AlbumAccessPolicy.objects.get(album=album)
         assert not policy.public and not policy.inherit
@@ -192,7 +192,7 @@ def test_set_policy_on_photos(client):
     photos = [make_photo(), make_photo()]
     data = policy_data(public=True, set_access_policy="1")
     response = act(client, "photo", "set_access_policy", photos, **data)
-    assert "Created 2 and changed 0 access policies." in messages_of(response)
+    assert "Created 2 access policies." in messages_of(response)
     assert PhotoAccessPolicy.objects.filter(public=True).count() == 2
 
 
@@ -255,7 +255,7 @@ def test_set_policy_with_only_change_permission_on_existing_policies(client):
     make_photo_policy(photo, public=True)
     data = policy_data(set_access_policy="1")
     response = act(client, "photo", "set_access_policy", [photo], **data)
-    assert "Created 0 and changed 1 access policies." in messages_of(response)
+    assert "Changed 1 access policy." in messages_of(response)
     photo.access_policy.refresh_from_db()
     assert not photo.access_policy.public
 

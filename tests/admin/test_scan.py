@@ -1,4 +1,5 @@
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from gallery.models import Album, Photo
@@ -25,10 +26,17 @@ def test_url_name():
     assert reverse("admin:gallery_scan_photos") == URL
 
 
-def test_staff_without_permission_gets_404(client, photo_tree):
+def test_staff_without_permission_gets_403(client, photo_tree):
     client.force_login(make_user(is_staff=True, perms=["gallery.view"]))
-    assert client.get(URL).status_code == 404
-    assert client.post(URL).status_code == 404
+    assert client.get(URL).status_code == 403
+    assert client.post(URL).status_code == 403
+    assert not Album.objects.exists()  # nothing was scanned
+
+
+def test_visitor_without_permission_still_gets_404_on_gallery_pages(client):
+    client.force_login(make_user(is_staff=True))
+    album = make_album()
+    assert client.get(album.get_absolute_url()).status_code == 404
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -43,7 +51,7 @@ def test_get_shows_the_plan_and_changes_nothing(scanner_client, photo_tree):
     assert response.status_code == 200
     content = response.content.decode()
     assert f"Adding album {SNOW} (Photos) as Snow in Paris" in content
-    assert "would do: 1 albums added, 0 removed, 0 moved, 3 photos added" in content
+    assert "would do: 1 album added, 0 removed, 0 moved, 3 photos added" in content
     assert "? 2013/notes.txt" in content
     assert 'name="csrfmiddlewaretoken"' in content
     assert '<div class="breadcrumbs">' in content
@@ -56,7 +64,7 @@ def test_post_applies_and_reports_in_messages(scanner_client, photo_tree):
     assert response.redirect_chain == [(URL, 302)]
     messages = texts(response)
     assert messages[0] == f"Adding album {SNOW} (Photos) as Snow in Paris"
-    assert messages[-1].startswith("Done: 1 albums added")
+    assert messages[-1].startswith("Done: 1 album added")
     assert Photo.objects.count() == 3
     assert "The database already matches the photo storage." in (
         response.content.decode()
@@ -77,10 +85,10 @@ def test_refusal_offers_force(scanner_client, photo_tree):
     make_album(SNOW)
     response = scanner_client.get(URL)
     content = response.content.decode()
-    assert "this scan would remove 1 of 1 albums" in content
+    assert "this scan would remove 1 of 1 album" in content
     assert 'name="force"' in content
     response = scanner_client.post(URL, follow=True)
-    assert any("would remove 1 of 1 albums" in text for text in texts(response))
+    assert any("would remove 1 of 1 album" in text for text in texts(response))
     assert Album.objects.count() == 1
     response = scanner_client.post(URL, {"force": "on"}, follow=True)
     assert f"Removing album {SNOW} (Photos)" in texts(response)
@@ -138,3 +146,18 @@ def test_full_scan_is_offered_when_directories_were_skipped(scanner_client, phot
     assert '<input type="hidden" name="full" value="on">' in content
     scanner_client.post(URL, {"full": "on"})
     assert Photo.objects.get(filename=path.name).size == len(b"written over in place")
+
+
+def test_page_and_messages_in_french(scanner_client, photo_tree, monkeypatch):
+    monkeypatch.setattr("gallery.admin.scan.SHOWN", 1)
+    photo_tree.album(SNOW, 1).add("2013/a.txt", "2013/b.txt", "2013/c.txt")
+    photo_tree.album("2013/02_01_Rain", 1, day="2013-02-01")
+    with override_settings(LANGUAGE_CODE="fr"):
+        content = scanner_client.get(URL).content.decode()
+        messages = texts(scanner_client.post(URL, follow=True))
+    assert "2 albums ajoutés, 0 supprimé, 0 déplacé, 2 photos ajoutées" in content
+    assert "et 1 autre album<" in content
+    assert "et 2 autres fichiers<" in content
+    unmatched = "3 fichiers ne correspondent à aucun motif, par exemple 2013/"
+    assert any(message.startswith(unmatched) for message in messages)
+    assert messages[-1].startswith("Terminé — 2 albums ajoutés")

@@ -1,9 +1,17 @@
 """Run one workload in this project and in myks-gallery 0.9.1, side by side.
 
-A benchmark script calls :func:`compare` (or :func:`run_worker` for each
-side); the worker is the same script started with ``--worker SIDE`` under
-the interpreter of that side. Every script ends with :func:`main`, which
-runs its worker or both sides, then prints the table and the goals.
+A benchmark script is a module ``bench_<topic>.py`` with ``collect(quick)``
+(its rows, see :class:`Row`), ``worker(side, *args)`` (the figures of one
+side, JSON-ready) and the goals it states (``goals(rows)`` and/or a
+``GOALS`` mapping, see ``run_all.judge``). ``collect`` calls :func:`compare`,
+which starts the same script with ``--worker SIDE`` under the interpreter of
+each side; every script ends with :func:`main`.
+
+Timing policy, the same for every figure: the best of N. A duration is the
+smallest of several runs (:func:`best_times`), and when the sides run in
+several rounds (:func:`compare`) each figure is the smallest of the rounds.
+On a shared machine a disturbance only ever adds time: the least disturbed
+run is the truest, and the smallest is steadier than a median of few runs.
 
 The baseline lives in ``.venv-baseline``, created on first use with
 myks-gallery 0.9.1, the last Django it supports, Pillow 9.5 (0.9.1's resizer
@@ -12,14 +20,16 @@ scan). It is completed when :data:`BASELINE_REQUIREMENTS` change.
 
 Workers must not import the project from the working directory: under the
 baseline interpreter, ``import gallery`` has to find 0.9.1. This module
-imports only the standard library, so that workers can use :func:`main`.
+imports only the standard library, so that workers can use it.
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -33,6 +43,71 @@ BASELINE_REQUIREMENTS = [
     "django-storages[s3]>=1.14",
 ]
 SIDES = ("baseline", "current")
+REPEAT = 5  # runs of a duration in a worker, unless a script says otherwise
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One line of a table: a figure of both sides, then its topic and goal.
+
+    ``key`` names the figure for the goals that read it (labels may hold
+    sizes); ``collect()`` fills the first five fields, ``run_all`` the rest.
+    """
+
+    key: str
+    label: str
+    baseline: float | None
+    current: float | None
+    unit: str = ""
+    topic: str = ""
+    goal: str = ""
+    verdict: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Goal:
+    """A goal stated about some rows, what was measured, and whether it holds.
+
+    ``ok`` is None for a goal that does not apply (set for another size).
+    """
+
+    text: str
+    measured: str
+    ok: bool | None
+
+
+def rows_of(results, measures):
+    """Rows of ``measures``, ``(key, label, unit)`` items, from both sides' results."""
+    base, cur = results["baseline"], results["current"]
+    return [Row(key, label, base[key], cur[key], unit) for key, label, unit in measures]
+
+
+def by_key(rows):
+    """``rows`` as a mapping of their keys."""
+    return {row.key: row for row in rows}
+
+
+def best_times(workloads, repeat=REPEAT, before=None, clock=time.perf_counter):
+    """Smallest duration of each ``workloads`` callable over ``repeat`` rounds.
+
+    Each round runs every workload in turn (``before()`` ahead of each), so
+    that the load of the machine affects them all alike. ``clock`` is the
+    wall clock, or ``time.process_time`` where all the work is in-process.
+    """
+    times = {name: [] for name in workloads}
+    for _ in range(repeat):
+        for name, function in workloads.items():
+            if before:
+                before()
+            start = clock()
+            function()
+            times[name].append(clock() - start)
+    return {name: min(values) for name, values in times.items()}
+
+
+def best_time(function, repeat=REPEAT, before=None, clock=time.perf_counter):
+    """Smallest duration of ``function()`` over ``repeat`` runs (see best_times)."""
+    return best_times({"": function}, repeat, before, clock)[""]
 
 
 def baseline_python():
@@ -54,6 +129,7 @@ def baseline_python():
 
 
 def python_for(side):
+    """Interpreter that runs the worker of ``side``."""
     return sys.executable if side == "current" else baseline_python()
 
 
@@ -63,8 +139,11 @@ def run_worker(side, script, *args, env=None):
     The worker prints one JSON object on its last line of output.
     """
     command = [python_for(side), str(script), "--worker", side, *map(str, args)]
+    # The current side imports the ``gallery`` of this checkout, whatever the
+    # virtualenv holds (another checkout, installed in editable mode).
+    path = {"PYTHONPATH": str(ROOT)} if side == "current" else {}
     worker_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    worker_env.update(env or {})
+    worker_env.update(path, **(env or {}))
     result = subprocess.run(
         command,
         env=worker_env,
@@ -77,9 +156,22 @@ def run_worker(side, script, *args, env=None):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def compare(script, *args, env=None):
-    """Run the workload on both sides; return ``{"current": ..., "baseline": ...}``."""
-    return {side: run_worker(side, script, *args, env=env) for side in SIDES}
+def compare(script, *args, rounds=1, env=None):
+    """Run the workload on both sides, in turn, ``rounds`` times.
+
+    Return ``{"baseline": ..., "current": ...}``, each figure the smallest
+    of its side's rounds (a busy moment then penalises neither side alone).
+    """
+    runs = {side: [] for side in SIDES}
+    for _ in range(rounds):
+        for side in SIDES:
+            runs[side].append(run_worker(side, script, *args, env=env))
+    return {side: best_figures(results) for side, results in runs.items()}
+
+
+def best_figures(results):
+    """The smallest value of each figure over ``results``, dicts of one worker."""
+    return {key: min(result[key] for result in results) for key in results[0]}
 
 
 def ratio(baseline, current):
@@ -87,68 +179,29 @@ def ratio(baseline, current):
     return baseline / current if current else float("inf")
 
 
-def print_table(title, rows):
-    """Print rows of ``(label, baseline, current, unit)`` with their ratio."""
-    print(f"\n{title}")
-    print(f"{'workload':<44} {'0.9.1':>12} {'1.0':>12} {'ratio':>8}")
-    for label, base, cur, unit in rows:
-        print(
-            f"{label:<44} {base:>10.4g}{unit:>2} {cur:>10.4g}{unit:>2} "
-            f"{ratio(base, cur):>7.1f}x"
-        )
-
-
 def verdict_of(ok):
     """``OK``, ``FAIL``, or ``n/a`` for a goal that does not apply (``ok`` None)."""
     return "n/a" if ok is None else "OK" if ok else "FAIL"
 
 
-def times_faster(faster, label):
-    """Times faster that ``faster`` (label prefix: times) expects, or None."""
-    return next((n for prefix, n in faster.items() if label.startswith(prefix)), None)
-
-
-def judge(rows, goals=None, faster=None):
-    """``(goal, verdict, ok)`` for every goal stated about ``rows``.
-
-    ``goals(rows)`` returns such items itself; ``faster`` maps label prefixes
-    to the times faster than 0.9.1 expected of the matching rows.
-    """
-    results = list(goals(rows)) if goals else []
-    for label, base, cur, _ in rows:
-        times = times_faster(faster or {}, label)
-        if times is not None:
-            speedup = ratio(base, cur)
-            goal = f"{label}: >= {times}x faster"
-            results.append((goal, f"{speedup:.1f}x", speedup >= times))
-    return results
-
-
-def print_goals(results):
-    """Print ``(goal, verdict, ok)`` items, one line each."""
-    for goal, verdict, ok in results:
-        print(f"{verdict_of(ok):<5} {goal}{f': {verdict}' if verdict else ''}")
-
-
-def main(title, collect, worker, goals=None, faster=None, argv=None):
+def main(module, argv=None):
     """Run a benchmark script; return its exit status (1 when a goal fails).
 
-    With ``--worker SIDE ARGS``, print ``worker(SIDE, *ARGS)`` (a JSON-ready
-    result; ARGS are strings) on one line. Otherwise print the table of
-    ``collect(quick=...)`` under ``title`` and the goals (see :func:`judge`).
+    With ``--worker SIDE ARGS``, print ``module.worker(SIDE, *ARGS)`` (ARGS
+    are strings) as JSON on one line. Otherwise run the script's topic as
+    ``run_all.py [--quick] TOPIC`` does.
     """
-    parser = argparse.ArgumentParser(description=title)
+    parser = argparse.ArgumentParser(description=module.__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small workloads")
     parser.add_argument("--worker", choices=SIDES, help="run one side only")
     parser.add_argument("args", nargs="*", help="the worker's arguments")
     options = parser.parse_args(argv)
     if options.worker:
-        print(json.dumps(worker(options.worker, *options.args)))
+        print(json.dumps(module.worker(options.worker, *options.args)))
         return 0
     # The driver imports ``tests.benchmarks``; a worker never does.
     sys.path.insert(0, str(ROOT))
-    rows = collect(quick=options.quick)
-    print_table(title, rows)
-    results = judge(rows, goals, faster)
-    print_goals(results)
-    return 1 if any(verdict_of(ok) == "FAIL" for *_, ok in results) else 0
+    from tests.benchmarks import run_all
+
+    topic = Path(module.__file__).stem.removeprefix("bench_")
+    return run_all.main(["--quick", topic] if options.quick else [topic])

@@ -14,11 +14,12 @@ import threading
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-
-FIRST_BYTE = "export of {n} photos: first byte"
-TOTAL = "export of {n} photos: last byte"
-MEMORY = "export of {n} photos: peak memory above rest"
+REPEAT = 3  # exports timed in a worker; the memory peak is of them all
+MEASURES = [  # key, label ({n}: the number of photos), unit
+    ("first", "export of {n} photos: first byte", "s"),
+    ("total", "export of {n} photos: last byte", "s"),
+    ("memory", "export of {n} photos: peak memory above rest", "MB"),
+]
 
 
 # Worker side: runs under this project or under 0.9.1.
@@ -88,57 +89,71 @@ def export(album, user):
 
 
 def worker(side, source, count):
+    """Export an album of ``count`` copies of ``source``; return the figures."""
     import gc
 
-    from workspace import photo_tree, setup_django
+    from workspace import folder_storages, photo_tree, setup_django
 
     count = int(count)
     filenames = [f"{number:03d}.jpg" for number in range(count)]
     with photo_tree(f"bench-export-{side}-", source, filenames) as folders:
-        setup_django(*folders)
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
+        setup_django(folder_storages(*folders))
         album, user = make_album(side, count, os.path.getsize(source))
         gc.collect()
         resting = rss()
         sampler = PeakMemory()
         sampler.start()
-        first, total = export(album, user)
-        peak = sampler.stop()
-    return {"first": first, "total": total, "memory": (peak - resting) / 2**20}
+        results = best_exports(album, user, folders[1])
+        results["memory"] = (sampler.stop() - resting) / 2**20
+    return results
+
+
+def best_exports(album, user, cache_dir):
+    """Best times to the first and to the last byte of ``REPEAT`` exports.
+
+    The cache is emptied before each: 0.9.1 keeps the archive it made there.
+    """
+    from baseline import best_time
+    from workspace import empty_cache
+
+    first = []
+
+    def run():
+        first.append(export(album, user)[0])
+
+    total = best_time(run, REPEAT, lambda: empty_cache(cache_dir))
+    return {"first": min(first), "total": total}
 
 
 # Driver side.
 
 
 def collect(quick=False):
-    """Rows ``(label, baseline, current, unit)`` measured side by side."""
-    from tests.benchmarks.baseline import compare
+    """Rows of the export's times and memory, measured side by side."""
+    from tests.benchmarks.baseline import compare, rows_of
     from tests.benchmarks.images import make_jpeg
 
     count = 10 if quick else 50
     with tempfile.TemporaryDirectory(prefix="bench-export-") as directory:
         source = make_jpeg(Path(directory) / "24mp.jpg")
-        results = compare(HERE / "bench_export.py", source, count)
-    base, cur = results["baseline"], results["current"]
-    return [
-        (FIRST_BYTE.format(n=count), base["first"], cur["first"], "s"),
-        (TOTAL.format(n=count), base["total"], cur["total"], "s"),
-        (MEMORY.format(n=count), base["memory"], cur["memory"], "MB"),
-    ]
+        results = compare(__file__, source, count)
+    measures = [(key, label.format(n=count), unit) for key, label, unit in MEASURES]
+    return rows_of(results, measures)
 
 
 def goals(rows):
-    """``(goal, verdict, ok)`` for each goal of the issue, from ``rows``."""
-    first, _, memory = (cur for _, _, cur, _ in rows)
+    """One :class:`~baseline.Goal` a goal of the export issue."""
+    from tests.benchmarks.baseline import Goal, by_key
+
+    rows = by_key(rows)
+    first, memory = rows["first"].current, rows["memory"].current
     return [
-        ("first byte within 0.1 s", f"{first:.3f} s", first <= 0.1),
-        ("peak memory <= 30 MB above rest", f"{memory:.1f} MB", memory <= 30),
+        Goal("first byte within 0.1 s", f"{first:.3f} s", first <= 0.1),
+        Goal("peak memory <= 30 MB above rest", f"{memory:.1f} MB", memory <= 30),
     ]
 
 
 if __name__ == "__main__":
     from baseline import main  # this folder comes first on sys.path
 
-    sys.exit(main("Zip export of 24-megapixel photos", collect, worker, goals))
+    sys.exit(main(sys.modules[__name__]))

@@ -12,7 +12,6 @@ album of 2,000 photos at least 4 times faster, the photo page at least as fast.
 
 import sys
 import time
-import types
 from datetime import date, datetime, timedelta
 
 GOALS = {"index": 3, "album 2000": 4, "photo": 1}  # at least that many times faster
@@ -20,95 +19,20 @@ ALBUMS, PHOTOS, BIG_ALBUM = 1000, 100, 2000
 QUICK_ALBUMS, QUICK_PHOTOS = 200, 20
 REPEAT = 9
 ROUNDS = 2
-
-BASE_HTML = {
-    "base.html": (
-        "<!DOCTYPE html><html><head><title>{% block title %}{% endblock %}</title>"
-        "{% block extrahead %}{% endblock %}</head>"
-        "<body>{% block content %}{% endblock %}</body></html>"
-    )
+PRESETS = {
+    "thumb": (128, 128, True),
+    "thumb2x": (256, 256, True),
+    "standard": (768, 768, False),
 }
-
-URLCONF = "bench_pages_urls"  # a module made by configure(), same on both sides
-
-
-def configure():
-    """Settings that 0.9.1 and this project both accept."""
-    from django.conf import settings
-
-    settings.configure(
-        DEBUG=False,
-        DATABASES={
-            "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
-        },
-        DEFAULT_AUTO_FIELD="django.db.models.AutoField",
-        INSTALLED_APPS=[
-            "gallery.apps.GalleryConfig",
-            "django.contrib.auth",
-            "django.contrib.contenttypes",
-            "django.contrib.messages",
-            "django.contrib.sessions",
-            "django.contrib.staticfiles",
-        ],
-        MIDDLEWARE=[
-            "django.contrib.sessions.middleware.SessionMiddleware",
-            "django.middleware.common.CommonMiddleware",
-            "django.contrib.auth.middleware.AuthenticationMiddleware",
-            "django.contrib.messages.middleware.MessageMiddleware",
-        ],
-        ROOT_URLCONF=URLCONF,
-        SECRET_KEY="benchmark",
-        STATIC_URL="/static/",
-        USE_TZ=True,
-        ALLOWED_HOSTS=["testserver"],
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        TEMPLATES=[
-            {
-                "BACKEND": "django.template.backends.django.DjangoTemplates",
-                "OPTIONS": {
-                    "context_processors": [
-                        "django.template.context_processors.request",
-                        "django.contrib.auth.context_processors.auth",
-                        "django.contrib.messages.context_processors.messages",
-                    ],
-                    # Cached, as in production (DEBUG off, default loaders).
-                    "loaders": [
-                        (
-                            "django.template.loaders.cached.Loader",
-                            [
-                                ("django.template.loaders.locmem.Loader", BASE_HTML),
-                                "django.template.loaders.app_directories.Loader",
-                            ],
-                        ),
-                    ],
-                },
-            }
-        ],
-        GALLERY_RESIZE_PRESETS={
-            "thumb": (128, 128, True),
-            "thumb2x": (256, 256, True),
-            "standard": (768, 768, False),
-        },
-    )
-    import django
-
-    django.setup()
-    from django.urls import include, path
-
-    urls = types.ModuleType(URLCONF)
-    urls.urlpatterns = [path("", include("gallery.urls", namespace="gallery"))]
-    sys.modules[URLCONF] = urls
 
 
 def build(albums_count, photos_count):
     """Create the data set with bulk operations; return the users and targets."""
     from django.contrib.auth.models import Group, Permission, User
-    from django.core.management import call_command
     from django.utils import timezone
 
     from gallery.models import Album, AlbumAccessPolicy, Photo
 
-    call_command("migrate", verbosity=0)
     family = Group.objects.create(name="family")
     member = User.objects.create_user("member")
     member.groups.add(family)
@@ -160,20 +84,20 @@ def build(albums_count, photos_count):
     }
 
 
-def best_time(client, url):
-    """Best of ``REPEAT`` runs of a GET of ``url``, in seconds of CPU time.
+def cpu_time(client, url):
+    """Best CPU time of ``REPEAT`` GETs of ``url``, in seconds.
 
     The database is SQLite in memory, so all the work of a request happens in
     this process: its CPU time measures it, and varies much less than the wall
     clock when other processes compete for the machine.
     """
-    times = []
-    for _ in range(REPEAT):
-        start = time.process_time()
+    from baseline import best_time
+
+    def get():
         response = client.get(url)
-        times.append(time.process_time() - start)
         assert response.status_code == 200, (url, response.status_code)
-    return min(times)
+
+    return best_time(get, REPEAT, clock=time.process_time)
 
 
 def workloads(data):
@@ -203,7 +127,9 @@ def workloads(data):
 
 def worker(side, albums_count, photos_count):
     """Build the data and time every workload; return the best times."""
-    configure()
+    from workspace import setup_django
+
+    setup_django(site=True, GALLERY_RESIZE_PRESETS=PRESETS)
     from django.test import Client
 
     data = build(int(albums_count), int(photos_count))
@@ -212,35 +138,24 @@ def worker(side, albums_count, photos_count):
         client = Client()
         if visitor:
             client.force_login(data["users"][visitor])
-        results[label] = best_time(client, url)
+        results[label] = cpu_time(client, url)
     return results
 
 
 def collect(quick=False):
-    """Rows of ``(label, baseline seconds, current seconds, "s")``.
+    """Rows of the best times of each page, keyed by their labels.
 
     Both sides run ``ROUNDS`` times, in turn, and keep their best times, so
     that a busy moment of a shared machine doesn't penalise one side only.
     """
-    from tests.benchmarks.baseline import compare
+    from tests.benchmarks.baseline import compare, rows_of
 
     sizes = (QUICK_ALBUMS, QUICK_PHOTOS) if quick else (ALBUMS, PHOTOS)
-    rounds = [compare(__file__, *sizes) for _ in range(1 if quick else ROUNDS)]
-
-    def best(side, label):
-        return min(results[side][label] for results in rounds)
-
-    return [
-        (label, best("baseline", label), best("current", label), "s")
-        for label in rounds[0]["current"]
-    ]
+    results = compare(__file__, *sizes, rounds=1 if quick else ROUNDS)
+    return rows_of(results, [(label, label, "s") for label in results["current"]])
 
 
 if __name__ == "__main__":
     from baseline import main  # this folder comes first on sys.path
 
-    title = (
-        f"Pages, {ALBUMS} albums of {PHOTOS} photos"
-        f" ({QUICK_ALBUMS} of {QUICK_PHOTOS} with --quick)"
-    )
-    sys.exit(main(title, collect, worker, faster=GOALS))
+    sys.exit(main(sys.modules[__name__]))

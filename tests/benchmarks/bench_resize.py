@@ -9,20 +9,18 @@ Run: ``GALLERY_BASELINE_VENV=... .venv/bin/python tests/benchmarks/bench_resize.
 
 import datetime
 import os
-import shutil
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-
-DRAFT8 = "Pillow alone: decode 24 MP JPEG at 1/8"
-THUMB = "thumb 128x128 crop, first request"
-DRAFT4 = "Pillow alone: decode 24 MP JPEG at 1/4"
-STANDARD = "standard 768x768 fit, first request"
-CONCURRENT = "16 simultaneous first requests: decodes"
+MEASURES = [  # key, label, unit
+    ("draft8", "Pillow alone: decode 24 MP JPEG at 1/8", "s"),
+    ("thumb", "thumb 128x128 crop, first request", "s"),
+    ("draft4", "Pillow alone: decode 24 MP JPEG at 1/4", "s"),
+    ("standard", "standard 768x768 fit, first request", "s"),
+    ("decodes", "16 simultaneous first requests: decodes", ""),
+]
 
 
 # Worker side: runs under this project or under 0.9.1.
@@ -55,18 +53,6 @@ def decoder(path, factor):
     return decode
 
 
-def best_times(workloads, repeat, before):
-    """Best time of each workload, run in turn so that load affects all alike."""
-    times = {name: [] for name in workloads}
-    for _ in range(repeat):
-        for name, function in workloads.items():
-            before()
-            start = time.perf_counter()
-            function()
-            times[name].append(time.perf_counter() - start)
-    return {name: min(values) for name, values in times.items()}
-
-
 def count_decodes(side):
     """Patch the resizer of ``side`` so that each decode is counted."""
     from gallery.resizers import pillow
@@ -83,8 +69,8 @@ def count_decodes(side):
     return counter
 
 
-def simultaneous(resize, photo, clear):
-    clear()
+def simultaneous(resize, photo):
+    """Request the ``thumb`` of ``photo`` from 16 threads at once."""
     barrier = threading.Barrier(16)
 
     def request():
@@ -99,76 +85,60 @@ def simultaneous(resize, photo, clear):
 
 
 def worker(side, source, repeat):
-    from workspace import photo_tree, setup_django
+    """Best times of the workloads and decodes of simultaneous requests."""
+    from baseline import best_times
+    from workspace import empty_cache, folder_storages, photo_tree, setup_django
 
     with photo_tree(f"bench-resize-{side}-", source, ["photo.jpg"]) as folders:
-        setup_django(*folders)
-        return measure(side, source, int(repeat), folders[1])
+        setup_django(folder_storages(*folders))
+        from gallery.resizers.pillow import resize
 
-
-def measure(side, source, repeat, cache_dir):
-    """Best times of the workloads and decodes of simultaneous requests."""
-    from gallery.resizers.pillow import resize
-
-    photo = make_photo(side, os.path.getsize(source))
-
-    def clear():
-        # Forget resized files; keep what a running site keeps (lock files).
-        cache_dir.mkdir(exist_ok=True)
-        for entry in cache_dir.iterdir():
-            if entry.name != ".locks":
-                shutil.rmtree(entry)
-
-    workloads = {
-        "draft8": decoder(source, 8),
-        "thumb": lambda: resize(photo, 128, 128, True),
-        "draft4": decoder(source, 4),
-        "standard": lambda: resize(photo, 768, 768, False),
-    }
-    result = best_times(workloads, repeat, clear)
-    decodes = count_decodes(side)
-    simultaneous(resize, photo, clear)
-    result["decodes"] = len(decodes)
-    return result
+        photo = make_photo(side, os.path.getsize(source))
+        workloads = {
+            "draft8": decoder(source, 8),
+            "thumb": lambda: resize(photo, 128, 128, True),
+            "draft4": decoder(source, 4),
+            "standard": lambda: resize(photo, 768, 768, False),
+        }
+        result = best_times(workloads, int(repeat), lambda: empty_cache(folders[1]))
+        decodes = count_decodes(side)
+        empty_cache(folders[1])
+        simultaneous(resize, photo)
+    return {**result, "decodes": len(decodes)}
 
 
 # Driver side.
 
 
 def collect(quick=False):
-    """Rows ``(label, baseline, current, unit)`` measured side by side."""
-    from tests.benchmarks.baseline import compare
+    """Rows of the resizing times and decodes, measured side by side."""
+    from tests.benchmarks.baseline import compare, rows_of
     from tests.benchmarks.images import make_jpeg
 
     with tempfile.TemporaryDirectory(prefix="bench-resize-") as directory:
         source = make_jpeg(Path(directory) / "24mp.jpg")
-        results = compare(HERE / "bench_resize.py", source, 3 if quick else 11)
-    base, cur = results["baseline"], results["current"]
-    return [
-        (DRAFT8, base["draft8"], cur["draft8"], "s"),
-        (THUMB, base["thumb"], cur["thumb"], "s"),
-        (DRAFT4, base["draft4"], cur["draft4"], "s"),
-        (STANDARD, base["standard"], cur["standard"], "s"),
-        (CONCURRENT, base["decodes"], cur["decodes"], ""),
-    ]
+        results = compare(__file__, source, 3 if quick else 11)
+    return rows_of(results, MEASURES)
 
 
 def goals(rows):
-    """``(goal, verdict, ok)`` for each goal of the issue, from ``rows``."""
-    current = {label: cur for label, _, cur, _ in rows}
-    thumb = current[THUMB] / current[DRAFT8]
-    standard = current[STANDARD] / current[DRAFT4]
-    decodes = current[CONCURRENT]
+    """One :class:`~baseline.Goal` a goal of the resizing issue."""
+    from tests.benchmarks.baseline import Goal, by_key
+
+    current = {key: row.current for key, row in by_key(rows).items()}
+    thumb = current["thumb"] / current["draft8"]
+    standard = current["standard"] / current["draft4"]
+    decodes = current["decodes"]
     return [
-        ("thumb within 1.2 x decode at 1/8", f"{thumb:.2f} x", thumb <= 1.2),
-        ("standard within 1.3 x decode at 1/4", f"{standard:.2f} x", standard <= 1.3),
-        ("16 simultaneous requests decode once", f"{decodes}", decodes == 1),
+        Goal("thumb within 1.2 x decode at 1/8", f"{thumb:.2f} x", thumb <= 1.2),
+        Goal(
+            "standard within 1.3 x decode at 1/4", f"{standard:.2f} x", standard <= 1.3
+        ),
+        Goal("16 simultaneous requests decode once", f"{decodes}", decodes == 1),
     ]
 
 
 if __name__ == "__main__":
     from baseline import main  # this folder comes first on sys.path
 
-    sys.exit(
-        main("Resizing a 24-megapixel JPEG (first request)", collect, worker, goals)
-    )
+    sys.exit(main(sys.modules[__name__]))

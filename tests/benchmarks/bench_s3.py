@@ -2,19 +2,16 @@
 
 Run alone: ``.venv/bin/python tests/benchmarks/bench_s3.py [--quick]``.
 The driver starts moto's S3 server on 127.0.0.1 and fills a bucket with
-10,000 photos in 200 albums (1,000 in 20 in quick mode). Each side runs
-``scanphotos`` twice against it in its own worker process (fresh SQLite
-database) through django-storages' ``S3Storage``: initial scan, then a rescan
-with nothing changed, counting the HTTP requests each sends and timing it.
-The baseline virtualenv holds django-storages and boto3 for 0.9.1's side.
+10,000 photos in 200 albums (1,000 in 20 in quick mode). Each side scans it
+in its own worker process (fresh SQLite database) through django-storages'
+``S3Storage``: an initial scan, twice into emptied tables, then rescans with
+nothing changed, counting the HTTP requests each sends and timing it (best
+of the runs). The baseline virtualenv holds django-storages and boto3.
 """
 
-import io
 import logging
 import sys
 import tempfile
-import time
-from pathlib import Path
 
 SIZES = {False: (200, 50), True: (20, 50)}  # quick -> (albums, photos each)
 BUCKET = "photos"
@@ -24,23 +21,13 @@ WORKER_ENV = {"AWS_EC2_METADATA_DISABLED": "true"}
 REQUEST_BUDGET = 12  # "about a dozen" requests for 10,000 photos in 200 albums
 
 
-def keys(albums, per_album):
-    for number in range(albums):
-        year, month, day = 2000 + number // 336, number // 28 % 12 + 1, number % 28 + 1
-        directory = f"{year}/{month:02d}_{day:02d}_Album {number}"
-        for second in range(per_album):
-            hms = f"00-{second // 60:02d}-{second % 60:02d}"
-            yield f"{directory}/{year}-{month:02d}-{day:02d}_{hms}.jpg"
-
-
 # Worker side: runs under the interpreter of one side, never imports tests.
 
 
-def counting_storage(endpoint):
-    """An ``S3Storage`` on the bench bucket and the list of requests it sends."""
+def counting_storage(endpoint, sent):
+    """An ``S3Storage`` on the bench bucket; each request sent goes into ``sent``."""
     from storages.backends.s3 import S3Storage
 
-    sent = []
     storage = S3Storage(bucket_name=BUCKET, endpoint_url=endpoint, **CREDENTIALS)
     create_session = storage._create_session
 
@@ -50,49 +37,47 @@ def counting_storage(endpoint):
         return made
 
     storage._create_session = session
-    return storage, sent
-
-
-def setup_django(endpoint, database):
-    """Set Django up on ``database``; return the list of S3 requests sent."""
-    from django.core.files.storage import InMemoryStorage
-    from workspace import setup_scan
-
-    sent = None
-
-    def storages():
-        nonlocal sent
-        storage, sent = counting_storage(endpoint)
-        return storage, InMemoryStorage()
-
-    setup_scan(database, "UTC", storages)
-    return sent
-
-
-def scan(sent):
-    """Run ``scanphotos``; return (requests, seconds)."""
-    from django.core.management import call_command
-
-    before, started = len(sent), time.perf_counter()
-    out = io.StringIO()
-    call_command("scanphotos", verbosity=0, stdout=out, stderr=out)
-    return len(sent) - before, time.perf_counter() - started
+    return storage
 
 
 def worker(side, endpoint, workdir):
-    sent = setup_django(endpoint, str(Path(workdir) / f"{side}.sqlite3"))
+    """Scan the bucket at ``endpoint`` into a new database; return the figures."""
+    from django.core.files.storage import InMemoryStorage
+    from workspace import fresh_database, scan_settings, setup_django
+
+    sent = []
+
+    def storages():  # S3Storage reads the settings: made once they are configured
+        return counting_storage(endpoint, sent), InMemoryStorage()
+
+    database = fresh_database(workdir, side)
+    setup_django(storages, database=database, **scan_settings("UTC"))
+    return measure(sent)
+
+
+def measure(sent):
+    """Requests (added to ``sent``) and times of the initial scan and a rescan."""
+    from baseline import best_time
+    from workspace import empty_gallery_tables, scan
+
     from gallery.models import Photo
 
-    initial, initial_seconds = scan(sent)
-    photos = Photo.objects.count()
-    rescan, rescan_seconds = scan(sent)
-    return {
-        "photos": photos,
-        "initial": initial,
-        "initial_seconds": initial_seconds,
-        "rescan": rescan,
-        "rescan_seconds": rescan_seconds,
-    }
+    initial, rescan = [], []
+    seconds = best_time(requests(scan, sent, initial), 2, empty_gallery_tables)
+    results = {"initial_seconds": seconds, "photos": Photo.objects.count()}
+    results["rescan_seconds"] = best_time(requests(scan, sent, rescan), 2)
+    return {**results, "initial": initial[0], "rescan": rescan[0]}
+
+
+def requests(function, sent, counts):
+    """``function``, appending the number of requests of each call to ``counts``."""
+
+    def counted():
+        before = len(sent)
+        function()
+        counts.append(len(sent) - before)
+
+    return counted
 
 
 # Driver side.
@@ -104,20 +89,22 @@ def start_server(albums, per_album):
     from moto.s3.models import s3_backends
     from moto.server import ThreadedMotoServer
 
+    from tests.benchmarks.workspace import photo_names
+
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     backend = s3_backends[DEFAULT_ACCOUNT_ID]["global"]
     backend.create_bucket(BUCKET, "us-east-1")
-    for key in keys(albums, per_album):  # in-process: HTTP uploads are slow
+    for key in photo_names(albums, per_album):  # in-process: HTTP uploads are slow
         backend.put_object(BUCKET, key, b"j")
     return server, f"http://{host}:{port}"
 
 
 def collect(quick=False):
-    """Return rows ``(label, baseline, current, unit)``; goals in ``goals()``."""
-    from tests.benchmarks.baseline import compare
+    """Rows of requests and times; goals in :func:`goals`."""
+    from tests.benchmarks.baseline import compare, rows_of
 
     albums, per_album = SIZES[quick]
     server, endpoint = start_server(albums, per_album)
@@ -126,32 +113,35 @@ def collect(quick=False):
             results = compare(__file__, endpoint, workdir, env=WORKER_ENV)
     finally:
         server.stop()
-    base, cur = results["baseline"], results["current"]
     for side in results.values():
         assert side["photos"] == albums * per_album, side
     size = f"{albums * per_album:,} photos in {albums} albums"
-    return [
-        (f"S3 scan requests, {size}", base["initial"], cur["initial"], ""),
-        ("S3 rescan requests, nothing changed", base["rescan"], cur["rescan"], ""),
-        ("S3 scan time", base["initial_seconds"], cur["initial_seconds"], "s"),
-        ("S3 rescan time", base["rescan_seconds"], cur["rescan_seconds"], "s"),
+    measures = [
+        ("initial", f"S3 scan requests, {size}", ""),
+        ("rescan", "S3 rescan requests, nothing changed", ""),
+        ("initial_seconds", "S3 scan time", "s"),
+        ("rescan_seconds", "S3 rescan time", "s"),
     ]
+    return rows_of(results, measures)
 
 
 def goals(rows):
-    """``(goal, verdict, ok)`` for the goals of the S3 issue."""
-    initial, rescan = rows[0][2], rows[1][2]
+    """One :class:`~baseline.Goal` a goal of the S3 issue."""
+    from tests.benchmarks.baseline import Goal, by_key
+
+    rows = by_key(rows)
+    initial, rescan = rows["initial"].current, rows["rescan"].current
     return [
-        (
+        Goal(
             f"S3 scan requests <= {REQUEST_BUDGET}",
             f"{initial}",
             initial <= REQUEST_BUDGET,
         ),
-        ("S3 rescan requests as many as the scan", f"{rescan}", rescan == initial),
+        Goal("S3 rescan requests as many as the scan", f"{rescan}", rescan == initial),
     ]
 
 
 if __name__ == "__main__":
     from baseline import main  # this folder comes first on sys.path
 
-    sys.exit(main("Scanning an S3 photo bucket", collect, worker, goals))
+    sys.exit(main(sys.modules[__name__]))

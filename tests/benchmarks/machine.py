@@ -57,23 +57,14 @@ def describe():
 
 
 def rst_table(rows, quick):
-    from tests.benchmarks.run_all import HEADER, cells
+    """The machine and the table of ``rows`` in reStructuredText."""
+    from tests.benchmarks import table
 
     described = facts()
-    lines = [
-        f"Measured {described.pop('date')}{' (quick workloads)' if quick else ''}:"
-    ]
-    lines += ["", *(f"- {key}: {value}" for key, value in described.items()), ""]
-    lines += [
-        ".. list-table::",
-        "   :header-rows: 1",
-        "",
-    ]
-    for line in [HEADER, *map(cells, rows)]:
-        first, *rest = (cell.replace("*", r"\*") or "" for cell in line)
-        lines.append(f"   * - {first}")
-        lines += [f"     - {cell}" for cell in rest]
-    return "\n".join(lines)
+    quick = " (quick workloads)" if quick else ""
+    lines = [f"Measured {described.pop('date')}{quick}:", ""]
+    lines += [*(f"- {key}: {value}" for key, value in described.items()), ""]
+    return "\n".join([*lines, table.rst(rows)])
 
 
 def write_docs(path, rows, quick):

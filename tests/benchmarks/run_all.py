@@ -3,14 +3,15 @@
     .venv/bin/python tests/benchmarks/run_all.py [--quick] [--write] [TOPIC ...]
 
 imports each ``tests/benchmarks/bench_<topic>.py``, calls its
-``collect(quick=...)`` (rows of ``(label, baseline, current, unit)``) and
-judges the goals of the issues that the module states (``goals(rows)`` or a
-``GOALS`` mapping, see :func:`judge`). A full run writes
-the table and the machine it ran on into ``docs/benchmarks.rst`` (``--write``
-forces it for a quick run). The exit status is 1 when a goal fails.
+``collect(quick=...)`` (rows, see ``baseline.Row``) and judges the goals
+that the module states (``goals(rows)`` or a ``GOALS`` mapping, see
+:func:`judge`). A full run of every topic writes the table and the machine it
+ran on into ``docs/benchmarks.rst``; ``--write`` forces it for another run.
+The exit status is 1 when a goal fails.
 """
 
 import argparse
+import dataclasses
 import importlib
 import multiprocessing
 import sys
@@ -20,7 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # run as a script, it imports the benchmark modules
-from tests.benchmarks.baseline import ratio, times_faster, verdict_of  # noqa: E402
+from tests.benchmarks import table  # noqa: E402
+from tests.benchmarks.baseline import Row, ratio, verdict_of  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # Topics whose quick workload is a size the issues ask about too.
@@ -33,91 +35,63 @@ def topics():
 
 
 def run_topic(topic, quick, name=None):
-    """Rows of one topic, each ``(topic, label, base, cur, unit, goal, verdict)``.
+    """Judged rows of one topic, named ``name`` in the table (default: topic).
 
     Each topic runs in a fresh process: workers started by a large driver
     would inherit its peak memory (``ru_maxrss`` survives fork and exec).
     """
-    name = name or topic
     context = multiprocessing.get_context("spawn")
     with context.Pool(1) as pool:
-        return pool.apply(measure_topic, (topic, quick, name))
+        return pool.apply(measure_topic, (topic, quick, name or topic))
 
 
 def measure_topic(topic, quick, name):
+    """Collect and judge the rows of ``topic``; one failed row if it breaks."""
     module = importlib.import_module(f"tests.benchmarks.bench_{topic}")
     started = time.perf_counter()
     try:
         rows = list(module.collect(quick=quick))
-        table = judge(name, module, rows)
+        judged = judge(name, module, rows)
     except Exception as exc:  # one broken benchmark must not hide the others
         traceback.print_exc()
-        return [(name, f"error: {exc!r}"[:80], None, None, "", "runs", "FAIL")]
+        error = f"error: {exc!r}"[:80]
+        return [
+            Row("error", error, None, None, topic=name, goal="runs", verdict="FAIL")
+        ]
     print(f"{name}: {len(rows)} rows in {time.perf_counter() - started:.0f} s")
-    return table
+    return judged
 
 
 def judge(topic, module, rows):
-    """Attach the goals a module states to its ``rows``.
+    """``rows`` of ``topic`` with the goals ``module`` states, then one row a goal.
 
     A ``GOALS`` mapping gives the times faster expected of the rows whose
     label starts with a key (in their goal and verdict columns); the
-    ``(goal, verdict, ok)`` items of ``goals(rows)`` are listed after them.
+    :class:`~baseline.Goal` items of ``goals(rows)`` follow the rows.
     """
     faster = getattr(module, "GOALS", {})
-    table = [(topic, *row, *times_faster_cells(faster, row)) for row in rows]
-    for goal, verdict, ok in getattr(module, "goals", lambda rows: [])(rows):
-        table.append((topic, f"goal: {goal}", None, None, "", verdict, verdict_of(ok)))
-    return table
-
-
-def times_faster_cells(faster, row):
-    label, base, cur, _ = row
-    times = times_faster(faster, label)
-    if times is None:
-        return "", ""
-    return f">= {times}x faster", verdict_of(ratio(base, cur) >= times)
-
-
-def ratio_text(base, cur):
-    if base is None or cur is None:
-        return ""
-    if not cur:
-        return "inf"
-    return f"{base / cur:.1f}x"
-
-
-def number(value, unit):
-    if value is None:
-        return ""
-    return f"{value:.4g} {unit}".strip()
-
-
-def cells(row):
-    topic, label, base, cur, unit, goal, verdict = row
-    return [
-        topic,
-        label,
-        number(base, unit),
-        number(cur, unit),
-        ratio_text(base, cur),
-        goal,
-        verdict,
+    judged = [
+        times_faster(faster, dataclasses.replace(row, topic=topic)) for row in rows
     ]
+    for goal in getattr(module, "goals", lambda rows: [])(rows):
+        label, verdict = f"goal: {goal.text}", verdict_of(goal.ok)
+        judged.append(Row("goal", label, None, None, "", topic, goal.measured, verdict))
+    return judged
 
 
-HEADER = ["topic", "workload", "0.9.1", "1.0", "ratio", "goal", "verdict"]
-
-
-def print_table(rows):
-    lines = [HEADER, *map(cells, rows)]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(HEADER))]
-    for line in lines:
-        padded = (cell.ljust(width) for cell, width in zip(line, widths, strict=True))
-        print("  ".join(padded))
+def times_faster(faster, row):
+    """``row`` with the goal of ``faster`` whose key starts its label, if any."""
+    times = next(
+        (n for start, n in faster.items() if row.label.startswith(start)), None
+    )
+    if times is None:
+        return row
+    ok = ratio(row.baseline, row.current) >= times
+    return dataclasses.replace(row, goal=f">= {times}x faster", verdict=verdict_of(ok))
 
 
 def main(argv=None):
+    """Run the topics named in ``argv`` (every one by default); return the status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small workloads")
     parser.add_argument("--write", action="store_true", help="update the docs")
@@ -133,12 +107,10 @@ def main(argv=None):
         rows += run_topic(topic, args.quick)
         if topic in ALSO_QUICK and not args.quick:
             rows += run_topic(topic, True, f"{topic} ({ALSO_QUICK[topic]})")
-    print()
-    print(machine.describe())
-    print_table(rows)
+    print(f"\n{machine.describe()}\n{table.text(rows)}")
     if args.write or not (args.quick or args.topics):
         machine.write_docs(ROOT / "docs" / "benchmarks.rst", rows, args.quick)
-    failed = [row for row in rows if row[-1] == "FAIL"]
+    failed = [row for row in rows if row.verdict == "FAIL"]
     print(f"\n{len(failed)} goal(s) failed" if failed else "\nevery goal holds")
     return 1 if failed else 0
 

@@ -286,3 +286,37 @@ def check_one_copy(client, album, local_cache):
     assert head + b"".join(first) == second
     names = os.listdir(local_cache.path("exports"))
     assert len([n for n in names if n.endswith(".zip") and ".tmp-" not in n]) == 1
+
+
+def drain(generator):
+    """All the bytes ``generator`` yields, and what it returns."""
+    chunks = []
+    while True:
+        try:
+            chunks.append(next(generator))
+        except StopIteration as end:
+            return b"".join(chunks), end.value
+
+
+def test_stream_zip_returns_the_missing_files(album):
+    kept = add_photo(album, "a.jpg")
+    gone = make_photo(album, "gone.jpg", size=10)
+    data, missing = drain(exports.stream_zip([kept, gone]))
+    assert zipfile.ZipFile(io.BytesIO(data)).namelist() == ["a.jpg"]
+    assert missing == [gone.image_name]
+
+
+def test_stream_zip_returns_nothing_missing(album):
+    photos = [add_photo(album, "a.jpg"), add_photo(album, "b.jpg")]
+    data, missing = drain(exports.stream_zip(photos))
+    assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == 2
+    assert missing == []
+
+
+def test_stream_zip_yields_before_reading_every_photo(album):
+    photos = [add_photo(album, f"{n}.jpg", bytes(exports.BLOCK_SIZE)) for n in "ab"]
+    storage = get_storage("photo")
+    chunks = exports.stream_zip(photos)
+    next(chunks)
+    assert storage.operations("open") == [photos[0].image_name]
+    chunks.close()

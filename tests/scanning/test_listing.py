@@ -88,7 +88,7 @@ def test_s3_storages_use_the_flat_listing(monkeypatch):
 
 def test_s3_storages_fall_back_to_listdir(monkeypatch):
     monkeypatch.setitem(sys.modules, "gallery.scanning.listing_s3", None)
-    monkeypatch.setattr(listing, "s3_lister", lambda: None)
+    monkeypatch.setattr(listing, "_s3_lister", lambda: None)
     storage = FakeS3Storage()
     storage.save("a/1.jpg", ContentFile(b"1"))
     assert "a/1.jpg" in [f.name for f in list_storage(storage).files]
@@ -104,4 +104,4 @@ def test_missing_s3_module_means_no_flat_listing(monkeypatch):
         return real_import(name)
 
     monkeypatch.setattr(listing.importlib, "import_module", import_module)
-    assert listing.s3_lister() is None
+    assert listing._s3_lister() is None

@@ -35,13 +35,13 @@ def settled(photo_tree):
 def read_files(monkeypatch):
     """Record the directories whose files the listing reads."""
     read = []
-    original = listing.read_local_dir
+    original = listing._read_local_dir
 
     def read_local_dir(fd, relative, pending):
         read.append(relative)
         return original(fd, relative, pending)
 
-    monkeypatch.setattr(listing, "read_local_dir", read_local_dir)
+    monkeypatch.setattr(listing, "_read_local_dir", read_local_dir)
     return read
 
 
@@ -171,7 +171,7 @@ def test_dry_run_remembers_nothing(photo_tree):
 
 def test_change_while_listing_reads_everything_again(settled, monkeypatch):
     """A photo deleted between recalling and locking: the memory is not used."""
-    original = listing.list_local
+    original = listing._list_local
     calls = []
 
     def list_local(root, known=None):
@@ -180,7 +180,7 @@ def test_change_while_listing_reads_everything_again(settled, monkeypatch):
             Photo.objects.filter(album__dirpath=RAIN).delete()
         return original(root, known)
 
-    monkeypatch.setattr(listing, "list_local", list_local)
+    monkeypatch.setattr(listing, "_list_local", list_local)
     report = scan()
     assert [bool(known) for known in calls] == [True, False]
     assert report.counts["photos_added"] == 2

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 import os
 import threading
@@ -11,8 +12,9 @@ from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 
 from gallery.models import Album, Photo
-from gallery.scanning import state as scan_db
-from gallery.scanning.scanner import scan
+from gallery.scanning import ScanOptions, scan
+from gallery.scanning import state as scan_state
+from gallery.scanning.rows import PhotoRemoval, PhotoVersion, StoredPhoto
 from tests.builders import make_album, make_album_policy, make_photo
 
 pytestmark = pytest.mark.django_db
@@ -170,6 +172,48 @@ def test_album_stored_in_another_unicode_form_is_updated_in_place(photo_tree):
     assert report.counts["albums_added"] == report.counts["albums_removed"] == 0
     album.refresh_from_db()
     assert album.dirpath == unicodedata.normalize("NFD", nfc_name)
+
+
+# Options and rows
+
+
+def test_options_object_and_keywords_are_the_same_scan(photo_tree):
+    photo_tree.album(SNOW, 2)
+    planned = scan(options=ScanOptions(dry_run=True, full=True))
+    assert planned.dry_run and not planned.applied
+    assert planned.counts["photos_added"] == 2
+    # Keywords set fields of the options they are given with.
+    assert scan(options=ScanOptions(dry_run=True), dry_run=False).applied
+    assert Photo.objects.count() == 2
+
+
+def test_unknown_option_is_refused():
+    with pytest.raises(TypeError, match="wait"):
+        scan(wait=3)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ScanOptions().full = True
+
+
+def test_state_rows_and_plan_rows_have_named_fields(photo_tree):
+    photo_tree.album(SNOW, 2)
+    scan()
+    album = Album.objects.get()
+    state = scan_state.read_state()
+    row = state.photos[album.pk]["2013-01-19_10-00-00.jpg"]
+    assert isinstance(row, StoredPhoto)
+    assert (row.album_id, row.filename, row.size) == (
+        album.pk,
+        "2013-01-19_10-00-00.jpg",
+        4,
+    )
+    (photo_tree.root / SNOW / "2013-01-19_10-00-00.jpg").unlink()
+    (photo_tree.root / SNOW / "2013-01-19_10-00-01.jpg").write_bytes(b"other")
+    plan = scan(full=True).plan
+    (removal,) = plan.photos_remove
+    assert removal == PhotoRemoval(row.id, album, "2013-01-19_10-00-00.jpg")
+    (version,) = plan.photos_refresh
+    assert type(version) is PhotoVersion
+    assert (version.filename, version.size) == ("2013-01-19_10-00-01.jpg", 5)
 
 
 # Safety
@@ -367,14 +411,14 @@ def test_error_half_way_leaves_the_database_as_it_was(photo_tree, monkeypatch):
     before = contents()
     photo_tree.album(RAIN, 2, day="2013-02-01")
     (photo_tree.root / SNOW / "2013-01-19_10-00-00.jpg").unlink()
-    real_insert = scan_db.insert_rows
+    real_insert = scan_state.insert_rows
 
     def insert_rows(model, fields, rows):
         if model is Photo:
             raise DatabaseError("disk I/O error")
         return real_insert(model, fields, rows)
 
-    monkeypatch.setattr(scan_db, "insert_rows", insert_rows)
+    monkeypatch.setattr(scan_state, "insert_rows", insert_rows)
     report = scan()
     assert report.fatal == "The scan failed and changed nothing: disk I/O error"
     assert contents() == before
@@ -388,7 +432,7 @@ def test_scan_waits_for_or_refuses_a_running_scan(photo_tree, transactional_db):
     def hold_the_lock():
         try:
             with transaction.atomic():
-                scan_db.lock(1)
+                scan_state.wait_for_scan_lock(1)
                 locked.set()
                 release.wait(10)
         finally:

@@ -1,14 +1,21 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, npgettext_lazy
 
-from gallery.conf import conf
 from gallery.files.precompute import precompute
 from gallery.models import Photo
-from gallery.scanning.report import album_lines, photo_lines, summary, unchanged_line
-from gallery.scanning.scanner import scan
+from gallery.resizers.presets import get_presets
+from gallery.scanning import scan
+from gallery.scanning.report import (
+    album_lines,
+    counted,
+    photo_lines,
+    summary,
+    unchanged_line,
+)
 
 PHASES = {
     "list": gettext_lazy("Listing the photo storage"),
@@ -16,6 +23,38 @@ PHASES = {
     "plan": gettext_lazy("Comparing with the database"),
     "apply": gettext_lazy("Writing to the database"),
 }
+
+
+# Chosen by the count of key "n"; the context gives French its genders.
+RESIZED = (
+    (
+        "created",
+        npgettext_lazy("images", "%(count)s created", "%(count)s created", "n"),
+    ),
+    (
+        "existing",
+        npgettext_lazy(
+            "images", "%(count)s already cached", "%(count)s already cached", "n"
+        ),
+    ),
+    ("broken", npgettext_lazy("photos", "%(count)s broken", "%(count)s broken", "n")),
+    ("failed", npgettext_lazy("photos", "%(count)s failed", "%(count)s failed", "n")),
+)
+
+
+def resized_summary(report, seconds):
+    """One line: what ``precompute`` did, in ``seconds``."""
+    counts = {
+        "created": report.created,
+        "existing": report.existing,
+        "broken": len(report.broken),
+        "failed": len(report.failed),
+    }
+    parts = [counted(message, counts[key]) for key, message in RESIZED]
+    return _("Resized: %(counts)s in %(seconds)s s") % {
+        "counts": ", ".join(parts),
+        "seconds": number_format(seconds, decimal_pos=2),
+    }
 
 
 class Command(BaseCommand):
@@ -58,9 +97,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, full_sync, dry_run, force, verbosity, **options):
         self.verbosity = verbosity
-        unknown = [p for p in options["resize"] if p not in conf.RESIZE_PRESETS]
+        presets = get_presets()
+        unknown = [p for p in options["resize"] if p not in presets]
         if unknown:
-            known = ", ".join(sorted(conf.RESIZE_PRESETS)) or _("none")
+            known = ", ".join(sorted(presets)) or _("none")
             message = _("Unknown preset: %(unknown)s (known presets: %(known)s)")
             raise CommandError(
                 message % {"unknown": ", ".join(unknown), "known": known}
@@ -97,18 +137,7 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(message))
         if verbosity >= 1:
             elapsed = time.perf_counter() - started
-            message = _(
-                "Resized: %(created)d created, %(existing)d already cached, "
-                "%(broken)d broken, %(failed)d failed in %(seconds).2f s"
-            )
-            counts = {
-                "created": report.created,
-                "existing": report.existing,
-                "broken": len(report.broken),
-                "failed": len(report.failed),
-                "seconds": elapsed,
-            }
-            self.stdout.write(message % counts)
+            self.stdout.write(resized_summary(report, elapsed))
 
     def show_progress(self):
         return self.verbosity >= 1 and getattr(self.stdout, "isatty", bool)()
