@@ -19,7 +19,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.timezone import is_aware, localtime
+from django.utils.timezone import get_current_timezone, is_aware, localtime
 from django.utils.translation import gettext
 
 from ..resizers.presets import get_preset
@@ -43,7 +43,7 @@ def fitted(width, height, box):
 
 
 def distinct(sources):
-    """``(url, (width, height))`` pairs, without those repeating a width."""
+    """``(url, (width, height))`` pairs, as a list, without those repeating a width."""
     seen, kept = set(), []
     for url, size in sources:
         if size[0] not in seen:
@@ -108,44 +108,71 @@ class TileMaker:
         self.page = tuple(map(escape, url_parts("gallery:photo")))
         self.rows = [(resized_url(n), (w, h)) for n, w, h in configured(ROW_PRESETS)]
         self.thumb = resized_url("thumb")
-        self.date_format = get_format("DATETIME_FORMAT")
+        self.date_format = get_format("DATE_FORMAT")
+        self.alts = {}  # day -> alt text
+        self.zone = get_current_timezone()
+        self.shapes = {}  # (width, height) -> pieces of HTML
 
     def alt(self, date):
-        """What the photo is: its album and its date, as a screen reader says it."""
-        if date is None:
-            return escape(self.album_name)
-        date = localtime(date) if is_aware(date) else date
-        return escape(f"{self.album_name}, {format_date(date, self.date_format)}")
+        """What the photo is: its album and its day, escaped for an attribute.
 
-    def image(self, pk, width, height):
-        """``src``, ``srcset``, ``sizes`` and size attributes of a cell's image."""
+        Photos of an album share a few days: each is formatted once.
+        """
+        if date is not None:
+            date = date.astimezone(self.zone) if is_aware(date) else date
+        day = date and date.date()
+        text = self.alts.get(day)
+        if text is None:
+            name = self.album_name
+            when = day and format_date(day, self.date_format)
+            text = self.alts[day] = escape(f"{name}, {when}" if when else name)
+        return text
+
+    def shape(self, width, height):
+        """What the cells of photos of one size share, as pieces of HTML.
+
+        ``(style, data, parts)``: the cell's style, its ``data-size`` and the
+        pieces of the ``<img>`` attributes between which the key goes. Photos
+        of an album come in a few sizes: each is worked out once.
+        """
+        found = self.shapes.get((width, height))
+        if found is not None:
+            return found
         if not (width and height and self.rows):
-            thumb = self.thumb
-            return f'src="{thumb[0]}{pk}{thumb[1]}" width="1" height="1"'
+            found = (
+                "--r:1",
+                "",
+                (f'src="{self.thumb[0]}', f'{self.thumb[1]}" width="1" height="1"'),
+            )
+            self.shapes[width, height] = found
+            return found
         ratio = width / height
-        sources = []
-        for (before, after), box in self.rows:
-            size = fitted(width, height, box)
-            sources.append((f"{before}{pk}{after}", size))
-        sources = distinct(sources)
-        narrow, wide = (math.ceil(ratio * row) for row in ROW_HEIGHTS)
-        srcset = ", ".join(f"{url} {size[0]}w" for url, size in sources)
-        url, (w, h) = sources[0]
-        return (
-            f'src="{url}" srcset="{srcset}" sizes="{NARROW} {narrow}px, {wide}px"'
-            f' width="{w}" height="{h}"'
+        sources = distinct(
+            ((before, after), fitted(width, height, box))
+            for (before, after), box in self.rows
         )
+        narrow, wide = (math.ceil(ratio * row) for row in ROW_HEIGHTS)
+        (first, (w, h)), rest = sources[0], sources[1:]
+        # src="A{pk}B" srcset="A{pk}B Ww, C{pk}D Vw" sizes=... width height
+        parts = [f'src="{first[0]}', f'{first[1]}" srcset="{first[0]}']
+        parts.append(f"{first[1]} {w}w")
+        for (before, after), size in rest:
+            parts[-1] += f", {before}"
+            parts.append(f"{after} {size[0]}w")
+        parts[-1] += f'" sizes="{NARROW} {narrow}px, {wide}px" width="{w}" height="{h}"'
+        found = (f"--r:{ratio:.4f}", f' data-size="{width}x{height}"', tuple(parts))
+        self.shapes[width, height] = found
+        return found
 
     def cell(self, pk, date, width, height, placeholder, lazy=True):
         """One ``<li>``: the thumbnail in a link to the photo's page."""
-        ratio = f"{width / height:.4f}" if width and height else "1"
-        style = f"--r:{ratio}"
+        style, data, parts = self.shape(width, height)
         if placeholder:
             style += f";background:{escape(placeholder)}"
-        size = f' data-size="{width}x{height}"' if width and height else ""
+        image = str(pk).join(parts)
         return (
             f'<li style="{style}"><a href="{self.page[0]}{pk}{self.page[1]}"'
-            f' data-pk="{pk}"{size}><img {self.image(pk, width, height)}'
+            f' data-pk="{pk}"{data}><img {image}'
             f'{LAZY if lazy else ""} alt="{self.alt(date)}"></a></li>\n'
         )
 
