@@ -211,3 +211,36 @@ def test_demo_login_link(demo_site, page):
     # The third photo of the album has a policy of its own that hides it.
     assert len(widths) == 2
     assert all(width > 0 for width in widths)
+
+
+@pytest.mark.browser
+def test_demo_on_a_phone_and_in_the_dark(demo_site, page):
+    base_url, output = demo_site
+    passwords = dict(USER_LINE.findall(output))
+    page.set_default_timeout(20_000)
+    sign_in(page, base_url, "admin", passwords["admin"])
+    page.get_by_text("Winter in Paris").first.click()
+    album = page.url
+    for width, scheme in [(320, "light"), (390, "dark"), (1000, "dark")]:
+        page.set_viewport_size({"width": width, "height": 700})
+        page.emulate_media(color_scheme=scheme)
+        for url in [base_url + "/", album, base_url + "/photo/2/"]:
+            page.goto(url)
+            overflow = "document.documentElement.scrollWidth - innerWidth"
+            assert page.evaluate(overflow) <= 0, (url, width)
+        page.goto(album)
+        assert all(width > 0 for width in thumbnail_widths(page))
+        suffix = {320: "-phone", 390: "-phone", 1000: ""}[width]
+        suffix += "-dark" if scheme == "dark" else ""
+        screenshot(page, f"album{suffix}")
+        page.locator(".gallery-photos a").first.click()
+        page.locator(".pswp--open .pswp__img").first.wait_for()
+        background = page.locator(".pswp__bg").evaluate(
+            "element => getComputedStyle(element).backgroundColor"
+        )
+        assert background == "rgb(0, 0, 0)"  # photos on black, light or dark
+        page.wait_for_function(
+            "getComputedStyle(document.querySelector('.pswp__bg')).opacity === '1'"
+        )
+        screenshot(page, f"viewer{suffix}")
+        page.keyboard.press("Escape")

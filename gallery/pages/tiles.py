@@ -209,7 +209,7 @@ def photo_alt(photo, album_visible=True):
     parts = [photo.album.display_name] if album_visible else []
     if photo.date is not None:
         date = localtime(photo.date) if is_aware(photo.date) else photo.date
-        parts.append(format_date(date, get_format("DATETIME_FORMAT")))
+        parts.append(format_date(date, get_format("DATE_FORMAT")))
     return ", ".join(parts) or photo.filename
 
 
@@ -235,6 +235,7 @@ def photo_image(photo, alt):
         attributes = (
             f' srcset="{srcset}" sizes="min(100vw, (100svh - 9rem) * {ratio})"'
             f' width="{width}" height="{height}"'
+            f' style="max-width:min(100%,{width}px)"'  # never enlarged
         )
     elif len(sources) > 1:
         attributes = (
