@@ -161,15 +161,15 @@ class PhotoView(GalleryMixin, DetailView):
         user = self.request.user
         photos = access.visible_photos_per_row(user).select_related("album")
         # A photo may be shared without its album: then the page names no album.
-        return photos.annotate(
-            album_visible=access.album_is_visible_per_row(user),
-            album_inherit=F("album__access_policy__inherit"),
-        )
+        photos = photos.annotate(album_visible=access.album_is_visible_per_row(user))
+        if access.can_see_everything(user):
+            return photos
+        return photos.annotate(album_inherit=F("album__access_policy__inherit"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         photo = self.object
-        passes = bool(photo.album_visible and photo.album_inherit)
+        passes = bool(photo.album_visible and getattr(photo, "album_inherit", True))
         photos = access.visible_in_album(self.request.user, photo.album_id, passes)
         context["standard"] = preset("standard")
         context["photo_alt"] = alt = photo_alt(photo, photo.album_visible)
