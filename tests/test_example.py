@@ -219,6 +219,9 @@ def test_demo_on_a_phone_and_in_the_dark(demo_site, page):
     passwords = dict(USER_LINE.findall(output))
     page.set_default_timeout(20_000)
     sign_in(page, base_url, "admin", passwords["admin"])
+    french = page.request.get(base_url + "/", headers={"Accept-Language": "fr"})
+    for words in ("Galerie d’exemple", "Connecté en tant que admin", "Se déconnecter"):
+        assert words in french.text(), words
     page.get_by_text("Winter in Paris").first.click()
     album = page.url
     for width, scheme in [(320, "light"), (390, "dark"), (1000, "dark")]:
