@@ -31,7 +31,7 @@ from .pages.photolist import PhotoList
 from .pages.presets import preset
 from .pages.previews import attach_previews
 from .pages.search import search_albums
-from .pages.tiles import photo_alt, photo_image
+from .pages.tiles import parts, photo_alt, photo_image, photo_url
 from .storages import get_storage
 
 UNAVAILABLE_MAX_AGE = 3600
@@ -174,10 +174,14 @@ class PhotoView(GalleryMixin, DetailView):
         context["standard"] = preset("standard")
         context["photo_alt"] = alt = photo_alt(photo, photo.album_visible)
         context["photo_image"] = photo_image(photo, alt)
-        context["original_url"] = reverse("gallery:photo-original", args=[photo.pk])
-        context["album_url"] = photo.album.get_absolute_url()
-        context["previous_photo"] = neighbour(photo, photos, PHOTO_ORDER, False)
-        context["next_photo"] = neighbour(photo, photos, PHOTO_ORDER)
+        original = parts("gallery:photo-original")
+        context["original_url"] = f"{original[0]}{photo.pk}{original[1]}"
+        album = parts("gallery:album")
+        context["album_url"] = f"{album[0]}{photo.album_id}{album[1]}"
+        for name, forward in (("previous_photo", False), ("next_photo", True)):
+            other = context[name] = neighbour(photo, photos, PHOTO_ORDER, forward)
+            if other is not None:
+                other.url = photo_url(other.pk)
         return context
 
 

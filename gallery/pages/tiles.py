@@ -11,21 +11,32 @@ gives this photo; the viewer computes the same for the photo presets from the
 data on the list, so that each cell carries only its size.
 """
 
+import functools
 import json
 import math
 from html import escape
 
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.dateformat import format as format_date
 from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.timezone import get_current_timezone, is_aware, localtime
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from ..resizers.presets import get_preset
 from .links import PLACEHOLDER, url_parts
 
-__all__ = ["TileMaker", "viewer_data", "cover", "photo_alt", "photo_image"]
+__all__ = [
+    "TileMaker",
+    "viewer_data",
+    "cover",
+    "photo_alt",
+    "photo_image",
+    "photo_url",
+    "parts",
+]
 
 # Row heights in CSS pixels (gallery.css): narrow screens, others.
 ROW_HEIGHTS = (120, 240)
@@ -62,8 +73,27 @@ def configured(names):
     return found
 
 
+@functools.lru_cache(maxsize=256)
+def _parts(viewname, kwargs, *context):
+    return url_parts(viewname, **dict(kwargs))
+
+
+def parts(viewname, **kwargs):
+    """:func:`~.links.url_parts`, reversed once per URL configuration, prefix and
+    language (``i18n_patterns`` put it in URLs)."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    context = (get_script_prefix(), urlconf, get_language())
+    return _parts(viewname, tuple(sorted(kwargs.items())), *context)
+
+
+def photo_url(pk):
+    """The page of the photo ``pk``, as ``get_absolute_url()`` gives it."""
+    before, after = parts("gallery:photo")
+    return f"{before}{pk}{after}"
+
+
 def resized_url(name):
-    before, after = url_parts("gallery:photo-resized", preset=name)
+    before, after = parts("gallery:photo-resized", preset=name)
     return escape(before), escape(after)
 
 
@@ -72,7 +102,7 @@ def viewer_data():
     key = str(PLACEHOLDER)
 
     def pattern(viewname, **kwargs):
-        return key.join(url_parts(viewname, **kwargs))
+        return key.join(parts(viewname, **kwargs))
 
     presets = [
         [pattern("gallery:photo-resized", preset=name), width, height]
@@ -105,7 +135,7 @@ class TileMaker:
 
     def __init__(self, album):
         self.album_name = album.display_name
-        self.page = tuple(map(escape, url_parts("gallery:photo")))
+        self.page = tuple(map(escape, parts("gallery:photo")))
         self.rows = [(resized_url(n), (w, h)) for n, w, h in configured(ROW_PRESETS)]
         self.thumb = resized_url("thumb")
         self.date_format = get_format("DATE_FORMAT")
