@@ -65,7 +65,7 @@ def draw_missing_resized_images(page):
 
 
 def album_names(page):
-    return page.locator(".gallery-album h3").all_inner_texts()
+    return page.locator(".gallery-album-name").all_inner_texts()
 
 
 def test_anonymous_visitor_walks_index_album_photo(browser_page, gallery):
