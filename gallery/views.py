@@ -25,7 +25,13 @@ from .files import exports, serving, unavailable
 from .files.unavailable import when_storage_fails
 from .models import Album, Photo
 from .pages.links import add_album_links, year_links
-from .pages.ordering import ALBUM_ORDER, PHOTO_ORDER, neighbour, order_by
+from .pages.ordering import (
+    ALBUM_ORDER,
+    PHOTO_ORDER,
+    PHOTO_ORDER_IN_ALBUM,
+    neighbour,
+    order_by,
+)
 from .pages.periods import album_periods
 from .pages.photolist import PhotoList
 from .pages.presets import preset
@@ -156,10 +162,14 @@ class PhotoView(GalleryMixin, DetailView):
     """A photo in the photo presets, with its neighbours in the album."""
 
     model = Photo
+    # What the page does not show of the photo, and what links show of others.
+    unused_fields = ("size", "modified", "etag", "placeholder")
+    link_fields = ("pk", "album", "date", "filename")
 
     def get_queryset(self):
         user = self.request.user
         photos = access.visible_photos_per_row(user).select_related("album")
+        photos = photos.defer(*self.unused_fields)
         # A photo may be shared without its album: then the page names no album.
         photos = photos.annotate(album_visible=access.album_is_visible_per_row(user))
         if access.can_see_everything(user):
@@ -171,6 +181,7 @@ class PhotoView(GalleryMixin, DetailView):
         photo = self.object
         passes = bool(photo.album_visible and getattr(photo, "album_inherit", True))
         photos = access.visible_in_album(self.request.user, photo.album_id, passes)
+        photos = photos.only(*self.link_fields)
         context["standard"] = preset("standard")
         context["photo_alt"] = alt = photo_alt(photo, photo.album_visible)
         context["photo_image"] = photo_image(photo, alt)
@@ -179,7 +190,8 @@ class PhotoView(GalleryMixin, DetailView):
         album = parts("gallery:album")
         context["album_url"] = f"{album[0]}{photo.album_id}{album[1]}"
         for name, forward in (("previous_photo", False), ("next_photo", True)):
-            other = context[name] = neighbour(photo, photos, PHOTO_ORDER, forward)
+            order = PHOTO_ORDER_IN_ALBUM  # the photos are all in the album
+            other = context[name] = neighbour(photo, photos, order, forward)
             if other is not None:
                 other.url = photo_url(other.pk)
         return context

@@ -8,10 +8,18 @@ and backwards visits the same objects in the same order.
 
 from django.db.models import F, Q
 
-__all__ = ["ALBUM_ORDER", "PHOTO_ORDER", "order_by", "neighbour"]
+__all__ = [
+    "ALBUM_ORDER",
+    "PHOTO_ORDER",
+    "PHOTO_ORDER_IN_ALBUM",
+    "order_by",
+    "neighbour",
+]
 
 ALBUM_ORDER = ("date", "name", "dirpath", "category", "pk")
 PHOTO_ORDER = ("date", "filename", "pk")
+# Within an album file names are unique: they end the order without the key.
+PHOTO_ORDER_IN_ALBUM = ("date", "filename")
 
 
 def order_by(queryset, fields, reverse=False):
