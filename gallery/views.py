@@ -14,7 +14,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ArchiveIndexView, DetailView, YearArchiveView
 from django.views.generic.dates import timezone_today
@@ -58,7 +58,8 @@ class GalleryMixin:
         context = super().get_context_data(**kwargs)
         context["title"] = conf.TITLE
         context["show_public"] = self.show_public
-        context["thumb"] = preset("thumb")
+        # For templates of sites that use them; the default ones don't.
+        context["thumb"] = SimpleLazyObject(lambda: preset("thumb"))
         return context
 
 
@@ -170,19 +171,27 @@ class PhotoView(GalleryMixin, DetailView):
         user = self.request.user
         photos = access.visible_photos_per_row(user).select_related("album")
         photos = photos.defer(*self.unused_fields)
-        # A photo may be shared without its album: then the page names no album.
-        photos = photos.annotate(album_visible=access.album_is_visible_per_row(user))
         if access.can_see_everything(user):
-            return photos
-        return photos.annotate(album_inherit=F("album__access_policy__inherit"))
+            return photos  # the album is visible: see get_object()
+        # A photo may be shared without its album: then the page names no album.
+        return photos.annotate(
+            album_visible=access.album_is_visible_per_row(user),
+            album_inherit=F("album__access_policy__inherit"),
+        )
+
+    def get_object(self, queryset=None):
+        photo = super().get_object(queryset)
+        if not hasattr(photo, "album_visible"):
+            photo.album_visible = photo.album_inherit = True
+        return photo
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         photo = self.object
-        passes = bool(photo.album_visible and getattr(photo, "album_inherit", True))
+        passes = bool(photo.album_visible and photo.album_inherit)
         photos = access.visible_in_album(self.request.user, photo.album_id, passes)
         photos = photos.only(*self.link_fields)
-        context["standard"] = preset("standard")
+        context["standard"] = SimpleLazyObject(lambda: preset("standard"))
         context["photo_alt"] = alt = photo_alt(photo, photo.album_visible)
         context["photo_image"] = photo_image(photo, alt)
         original = parts("gallery:photo-original")
