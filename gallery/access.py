@@ -18,6 +18,7 @@ duplicate rows and need no ``DISTINCT``.
 """
 
 from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 
 from .models import Album, AlbumAccessPolicy, Photo, PhotoAccessPolicy
 
@@ -107,6 +108,11 @@ def photo_condition_per_row(user):
     page and its neighbours check a handful of rows, each with index lookups,
     without reading every policy of the collection.
     """
+    if not is_identified(user):  # public policies only: joins are enough
+        inherited = Q(album__access_policy__inherit=True, access_policy__isnull=True)
+        return Q(access_policy__public=True) | inherited & Q(
+            album__access_policy__public=True
+        )
     own = PhotoAccessPolicy.objects.filter(grants(user), photo=OuterRef("pk"))
     inherited = AlbumAccessPolicy.objects.filter(
         grants(user), album=OuterRef("album"), inherit=True
@@ -124,9 +130,11 @@ def visible_in_album(user, album, album_passes):
     photos = Photo.objects.filter(album=album)
     if can_see_everything(user):
         return photos
-    own = Q(
-        Exists(PhotoAccessPolicy.objects.filter(grants(user), photo=OuterRef("pk")))
-    )
+    if is_identified(user):
+        own = PhotoAccessPolicy.objects.filter(grants(user), photo=OuterRef("pk"))
+        own = Q(Exists(own))
+    else:  # public policies only: a join is enough
+        own = Q(access_policy__public=True)
     return photos.filter(own | Q(access_policy__isnull=True) if album_passes else own)
 
 
@@ -143,6 +151,8 @@ def album_is_visible_per_row(user):
     """:func:`album_is_visible` tested on the row of the album."""
     if can_see_everything(user):
         return Value(True)
+    if not is_identified(user):
+        return Coalesce("album__access_policy__public", False)
     return album_grants(user)
 
 
