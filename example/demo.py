@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 EXAMPLE_DIR = Path(__file__).resolve().parent
-PRESETS = ("thumb", "thumb2x", "standard")
+PRESETS = ("thumb", "thumb2x", "row", "row2x", "standard")
 
 # Albums of example/photos and who may see them.
 PUBLIC_ALBUMS = ("2012/09_25_Stargazing", "2015/02_11_Rocket launch")

@@ -34,6 +34,7 @@ from django.db.models import (
     Q,
     Value,
 )
+from django.db.models.functions import Coalesce
 
 from . import shares
 from .conf import conf
@@ -136,6 +137,85 @@ def shared_photo_condition(grants):
         inherit=True, album__in=grants.values("album")
     )
     return Q(access_policy__isnull=True, album__in=inherited.values("album"))
+
+
+def policy_admits(user):
+    """``Q`` on a policy model: the policies that grant access to ``user``.
+
+    It joins the policy's users and groups: use it inside ``Exists()`` only,
+    where the duplicate rows of the joins don't matter.
+    """
+    condition = Q(public=True)
+    if is_identified(user):
+        condition |= Q(users=user.pk)
+        if hasattr(user, "groups"):
+            membership = user._meta.get_field("groups").related_query_name()
+            condition |= Q(**{f"groups__{membership}": user.pk})
+    return condition
+
+
+def album_admits(user, album="album"):
+    """``Exists()``: the policy of the album in field ``album`` grants ``user``."""
+    return Exists(
+        AlbumAccessPolicy.objects.filter(policy_admits(user), album=OuterRef(album))
+    )
+
+
+def photo_condition_per_row(user):
+    """:func:`photo_condition` tested row by row, for looking up a few photos.
+
+    Listings filter many photos at once with :func:`photo_condition`; a photo
+    page and its neighbours check a handful of rows, each with index lookups,
+    without reading every policy of the collection.
+    """
+    if not is_identified(user):  # public policies only: joins are enough
+        inherited = Q(album__access_policy__inherit=True, access_policy__isnull=True)
+        return Q(access_policy__public=True) | inherited & Q(
+            album__access_policy__public=True
+        )
+    own = PhotoAccessPolicy.objects.filter(policy_admits(user), photo=OuterRef("pk"))
+    inherited = AlbumAccessPolicy.objects.filter(
+        policy_admits(user), album=OuterRef("album"), inherit=True
+    )
+    return Q(Exists(own)) | Q(access_policy__isnull=True) & Q(Exists(inherited))
+
+
+def visible_in_album(user, album, album_passes):
+    """The visible photos of ``album``, when its policy's verdict is known.
+
+    ``album_passes`` tells whether the album's policy lets ``user`` see the
+    photos that inherit it (``inherit`` set and granting ``user``): then only
+    the photos with a policy of their own need a test.
+    """
+    photos = Photo.objects.filter(album=album)
+    if can_see_everything(user):
+        return photos
+    if is_identified(user):
+        own = PhotoAccessPolicy.objects.filter(
+            policy_admits(user), photo=OuterRef("pk")
+        )
+        own = Q(Exists(own))
+    else:  # public policies only: a join is enough
+        own = Q(access_policy__public=True)
+    return photos.filter(own | Q(access_policy__isnull=True) if album_passes else own)
+
+
+def visible_photos_per_row(user, queryset=None):
+    """:func:`visible_photos` with :func:`photo_condition_per_row`."""
+    if queryset is None:
+        queryset = Photo.objects.all()
+    if can_see_everything(user):
+        return queryset
+    return queryset.filter(photo_condition_per_row(user))
+
+
+def album_is_visible_per_row(user):
+    """:func:`album_is_visible` tested on the row of the album."""
+    if can_see_everything(user):
+        return Value(True)
+    if not is_identified(user):
+        return Coalesce("album__access_policy__public", False)
+    return album_admits(user)
 
 
 def visible_albums(user, include_public=True, queryset=None, grants=None):

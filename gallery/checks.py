@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
-from .conf import conf
+from .conf import DEFAULTS, conf
 from .resizers.formats import FORMATS, heif_available
 from .resizers.presets import parse_preset
 from .scanning import captures
@@ -15,6 +15,7 @@ from .storages import KINDS, get_storage, is_local
 
 REMOTE_SERVING_CHOICES = ("redirect", "stream")
 PHOTO_DATES_CHOICES = ("pattern", "exif")
+DEFAULT_PRESETS = DEFAULTS["RESIZE_PRESETS"]
 
 
 def error(id, msg, hint):
@@ -172,6 +173,30 @@ def check_presets(app_configs=None, **kwargs):
             )
         )
     return errors
+
+
+# Presets the default templates use, beside ``thumb``, and what lacks without.
+TEMPLATE_PRESETS = {
+    "row": "album pages show square thumbnails instead of justified rows",
+    "standard": "photo pages and the viewer have no image to show",
+}
+
+
+@register()
+def check_template_presets(app_configs=None, **kwargs):
+    """Report presets that the default templates need and the site lacks."""
+    presets = conf.RESIZE_PRESETS
+    return [
+        warning(
+            "W005",
+            f"GALLERY_RESIZE_PRESETS has no {name!r} preset: {effect}.",
+            f"Add it with its 2x variant, for example {name!r}: {example}; "
+            "docs/reference.rst lists the presets of the default templates.",
+        )
+        for name, effect in TEMPLATE_PRESETS.items()
+        if name not in presets
+        for example in [DEFAULT_PRESETS[name]]
+    ]
 
 
 @register()

@@ -111,6 +111,21 @@ class Photo(models.Model):
         _("modification time"), null=True, blank=True, editable=False
     )
     etag = models.CharField(_("ETag"), max_length=100, blank=True, editable=False)
+    # Measured when the original is first decoded, upright; pages lay out
+    # their cells and paint the placeholder before any thumbnail arrives.
+    width = models.PositiveIntegerField(
+        _("width"), null=True, blank=True, editable=False
+    )
+    height = models.PositiveIntegerField(
+        _("height"), null=True, blank=True, editable=False
+    )
+    placeholder = models.CharField(
+        _("placeholder colour"),
+        max_length=7,
+        blank=True,
+        editable=False,
+        db_default="",  # the scan inserts rows without it
+    )
 
     class Meta:
         ordering = ("date", "filename")

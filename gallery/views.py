@@ -7,6 +7,7 @@ are served only after the same access check. Every view asks
 and answers 404 for anything else.
 """
 
+from django.db.models import F
 from django.http import (
     Http404,
     HttpResponseNotFound,
@@ -15,7 +16,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ArchiveIndexView, DetailView, YearArchiveView
 from django.views.generic.dates import timezone_today
@@ -26,12 +27,19 @@ from .files import cachefiles, exports, location, serving, unavailable
 from .files.unavailable import when_storage_fails
 from .models import Album, Photo, ShareLogEntry
 from .pages.links import add_album_links, year_links
-from .pages.ordering import ALBUM_ORDER, PHOTO_ORDER, neighbour, order_by
+from .pages.ordering import (
+    ALBUM_ORDER,
+    PHOTO_ORDER,
+    PHOTO_ORDER_IN_ALBUM,
+    neighbour,
+    order_by,
+)
 from .pages.periods import album_periods
 from .pages.photolist import PhotoList
 from .pages.presets import preset
 from .pages.previews import attach_previews
 from .pages.search import search_albums
+from .pages.tiles import parts, photo_alt, photo_image, photo_url
 from .resizers import formats
 from .storages import get_storage
 
@@ -57,7 +65,8 @@ class GalleryMixin:
         context = super().get_context_data(**kwargs)
         context["title"] = conf.TITLE
         context["show_public"] = self.show_public
-        context["thumb"] = preset("thumb")
+        # For templates of sites that use them; the default ones don't.
+        context["thumb"] = SimpleLazyObject(lambda: preset("thumb"))
         return context
 
 
@@ -172,33 +181,70 @@ class AlbumView(GalleryMixin, DetailView):
 
 
 class PhotoView(GalleryMixin, DetailView):
-    """A photo in the ``standard`` preset, with its neighbours in the album."""
+    """A photo in the photo presets, with its neighbours in the album."""
 
     model = Photo
+    # What the page does not show of the photo, and what links show of others.
+    unused_fields = ("size", "modified", "etag", "placeholder")
+    link_fields = ("pk", "album", "date", "filename")
 
     def get_queryset(self):
         user, grants = self.request.user, self.grants
-        photos = access.visible_photos(user, grants=grants).select_related("album")
+        if grants is not None:
+            return self.get_shared_queryset(user, grants)
+        photos = access.visible_photos_per_row(user).select_related("album")
+        photos = photos.defer(*self.unused_fields)
+        if access.can_see_everything(user):
+            return photos  # the album is visible: see get_object()
         # A photo may be shared without its album: then the page names no album.
-        photos = photos.annotate(
-            album_visible=access.album_is_visible(user, grants=grants)
-        )
-        if grants is None:
-            return photos
-        original_grants = access.grants(self.request, "originals")
         return photos.annotate(
-            downloadable=access.may_download_photo(user, original_grants)
+            album_visible=access.album_is_visible_per_row(user),
+            album_inherit=F("album__access_policy__inherit"),
         )
+
+    def get_shared_queryset(self, user, grants):
+        """The photos visible with the share links of the session."""
+        photos = access.visible_photos(user, grants=grants).select_related("album")
+        original_grants = access.grants(self.request, "originals")
+        return photos.defer(*self.unused_fields).annotate(
+            album_visible=access.album_is_visible(user, grants=grants),
+            downloadable=access.may_download_photo(user, original_grants),
+        )
+
+    def get_object(self, queryset=None):
+        photo = super().get_object(queryset)
+        if not hasattr(photo, "album_visible"):
+            photo.album_visible = photo.album_inherit = True
+        return photo
+
+    def get_neighbours(self):
+        """The photos of the album that may be linked to, in the album's order."""
+        photo, user = self.object, self.request.user
+        if self.grants is not None:
+            photos = Photo.objects.filter(album=photo.album_id)
+            photos = access.visible_photos(user, photos, self.grants)
+        else:
+            passes = bool(photo.album_visible and photo.album_inherit)
+            photos = access.visible_in_album(user, photo.album_id, passes)
+        return photos.only(*self.link_fields)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         photo = self.object
-        photos = photo.album.photo_set.all()
-        photos = access.visible_photos(self.request.user, photos, self.grants)
-        context["standard"] = preset("standard")
+        photos = self.get_neighbours()
+        context["standard"] = SimpleLazyObject(lambda: preset("standard"))
         context["original_allowed"] = getattr(photo, "downloadable", True)
-        context["previous_photo"] = neighbour(photo, photos, PHOTO_ORDER, False)
-        context["next_photo"] = neighbour(photo, photos, PHOTO_ORDER)
+        context["photo_alt"] = alt = photo_alt(photo, photo.album_visible)
+        context["photo_image"] = photo_image(photo, alt)
+        original = parts("gallery:photo-original")
+        context["original_url"] = f"{original[0]}{photo.pk}{original[1]}"
+        album = parts("gallery:album")
+        context["album_url"] = f"{album[0]}{photo.album_id}{album[1]}"
+        for name, forward in (("previous_photo", False), ("next_photo", True)):
+            order = PHOTO_ORDER_IN_ALBUM  # the photos are all in the album
+            other = context[name] = neighbour(photo, photos, order, forward)
+            if other is not None:
+                other.url = photo_url(other.pk)
         return context
 
 

@@ -183,6 +183,16 @@ def check_user(user, person, index, albums, photos):
         if rule_photo(index, person, own, album_policy)
     }
     assert pks(access.visible_photos(user)) == expected
+    assert pks(access.visible_photos_per_row(user)) == expected
+    for album, _ in albums:
+        policy = album.get_access_policy()
+        passes = bool(policy and policy.inherit and access.policy_allows(policy, user))
+        in_album = access.visible_in_album(user, album, passes)
+        assert pks(in_album) == expected & pks(album.photo_set.all())
+    shown_albums = Photo.objects.annotate(seen=access.album_is_visible_per_row(user))
+    for pk, album_pk, seen in shown_albums.values_list("pk", "album", "seen"):
+        album = next(album for album, _ in albums if album.pk == album_pk)
+        assert bool(seen) == access.can_see_album(user, album), pk
     for photo, _, _ in photos:
         assert access.can_see_photo(user, photo) == (photo.pk in expected)
         assert photo.is_allowed_for_user(user) == (photo.pk in expected)

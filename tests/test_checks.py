@@ -40,6 +40,10 @@ def resize(photo, width, height, crop=True):
     return "/resized.jpg"
 
 
+WITHOUT_ROWS = {"thumb": (128, 128, True), "standard": (768, 768, False)}
+WITH_ROWS = {**WITHOUT_ROWS, "row": (960, 320, False)}
+
+
 class ChecksTests(SimpleTestCase):
     def gallery_messages(self):
         return [m for m in checks.run_checks() if m.id.startswith("gallery.")]
@@ -121,7 +125,7 @@ class ChecksTests(SimpleTestCase):
 
     @override_settings(
         GALLERY_RESIZE_PRESETS={
-            "thumb": (128, 128, True),
+            **WITH_ROWS,
             "zero": (0, 128, True),
             "text": ("128", 128, False),
             "short": (128, 128),
@@ -132,9 +136,28 @@ class ChecksTests(SimpleTestCase):
         messages = self.assertReports("gallery.E007", count=4)
         self.assertIn("'zero'", messages[0].msg)
 
-    @override_settings(GALLERY_RESIZE_PRESETS={"standard": (768, 768, False)})
+    @override_settings(
+        GALLERY_RESIZE_PRESETS={k: v for k, v in WITH_ROWS.items() if k != "thumb"}
+    )
     def test_e008_no_thumb_preset(self):
         self.assertReports("gallery.E008")
+
+    @override_settings(
+        GALLERY_RESIZE_PRESETS={
+            "thumb": (128, 128, True),
+            "standard": (768, 768, False),
+        }
+    )
+    def test_w005_no_preset_for_the_album_rows(self):
+        [message] = self.assertReports("gallery.W005")
+        self.assertIn("'row'", message.msg)
+
+    def test_default_presets_are_complete(self):
+        from django.conf import settings
+
+        with self.settings():
+            del settings.GALLERY_RESIZE_PRESETS
+            self.assertEqual(self.gallery_messages(), [])
 
     @override_settings(GALLERY_RESIZE="tests.test_checks.nothing")
     def test_e009_resize_not_importable(self):
@@ -258,7 +281,7 @@ def without_pillow_heif():
 # E014 needs the tasks framework uninstalled: only its own test above shows it.
 ALL_IDS = [
     *(f"gallery.E{number:03d}" for number in (*range(1, 14), 15)),
-    *(f"gallery.W{number:03d}" for number in range(1, 5)),
+    *(f"gallery.W{number:03d}" for number in range(1, 6)),
 ]
 
 

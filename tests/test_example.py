@@ -22,7 +22,7 @@ SHARE_LINE = re.compile(r"^  (http://\S+/s/[\w-]+/)$", re.MULTILINE)
 
 def demo_env(var_dir):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    # The code of this checkout, whichever one the virtualenv has installed.
+    # This checkout's gallery, even if another one is installed.
     path = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     return {
         **env,
@@ -151,10 +151,19 @@ def sign_in(page, base_url, username, password):
 
 
 def thumbnail_widths(page):
-    page.wait_for_load_state("load")
-    return page.eval_on_selector_all(
-        "main img", "images => images.map(image => image.naturalWidth)"
-    )
+    """Natural widths of the images of the page, each once it has loaded.
+
+    A lazy image below the fold loads only when scrolled into view: scroll to
+    each one and wait for it, rather than reading a width not there yet.
+    """
+    widths = []
+    for image in page.locator("main img").element_handles():
+        image.scroll_into_view_if_needed()
+        page.wait_for_function(
+            "image => image.complete && image.naturalWidth", arg=image
+        )
+        widths.append(image.evaluate("image => image.naturalWidth"))
+    return widths
 
 
 def screenshot(page, name, full_page=False):
@@ -186,7 +195,11 @@ def test_demo_in_the_browser(demo_site, page):
     assert all(width > 0 for width in widths)
     screenshot(page, "album")
 
-    page.locator("main a:has(img)").first.click()
+    page.locator(".gallery-photos a").first.click()  # the full-screen viewer
+    page.locator(".pswp--open .pswp__img").first.wait_for()
+    screenshot(page, "viewer")
+    page.keyboard.press("Escape")
+    page.goto(base_url + page.locator(".gallery-photos a").first.get_attribute("href"))
     assert all(width > 0 for width in thumbnail_widths(page))
     screenshot(page, "photo", full_page=True)
 
@@ -225,3 +238,39 @@ def test_demo_share_link(demo_site, page):
     assert page.locator("h1").inner_text() == "Winter in Paris"
     # Grandma sees what the family sees: the hidden photo stays hidden.
     assert len(thumbnail_widths(page)) == 2
+
+
+@pytest.mark.browser
+def test_demo_on_a_phone_and_in_the_dark(demo_site, page):
+    base_url, output = demo_site
+    passwords = dict(USER_LINE.findall(output))
+    page.set_default_timeout(20_000)
+    sign_in(page, base_url, "admin", passwords["admin"])
+    french = page.request.get(base_url + "/", headers={"Accept-Language": "fr"})
+    for words in ("Galerie d’exemple", "Connecté en tant que admin", "Se déconnecter"):
+        assert words in french.text(), words
+    page.get_by_text("Winter in Paris").first.click()
+    album = page.url
+    for width, scheme in [(320, "light"), (390, "dark"), (1000, "dark")]:
+        page.set_viewport_size({"width": width, "height": 700})
+        page.emulate_media(color_scheme=scheme)
+        for url in [base_url + "/", album, base_url + "/photo/2/"]:
+            page.goto(url)
+            overflow = "document.documentElement.scrollWidth - innerWidth"
+            assert page.evaluate(overflow) <= 0, (url, width)
+        page.goto(album)
+        assert all(width > 0 for width in thumbnail_widths(page))
+        suffix = {320: "-phone", 390: "-phone", 1000: ""}[width]
+        suffix += "-dark" if scheme == "dark" else ""
+        screenshot(page, f"album{suffix}")
+        page.locator(".gallery-photos a").first.click()
+        page.locator(".pswp--open .pswp__img").first.wait_for()
+        background = page.locator(".pswp__bg").evaluate(
+            "element => getComputedStyle(element).backgroundColor"
+        )
+        assert background == "rgb(0, 0, 0)"  # photos on black, light or dark
+        page.wait_for_function(
+            "getComputedStyle(document.querySelector('.pswp__bg')).opacity === '1'"
+        )
+        screenshot(page, f"viewer{suffix}")
+        page.keyboard.press("Escape")

@@ -8,6 +8,8 @@ a temporary directory).
 import os
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy
+
 EXAMPLE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GALLERY_EXAMPLE_VAR", EXAMPLE_DIR / "var"))
 
@@ -67,6 +69,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [EXAMPLE_DIR / "locale"]  # the words of the site's own header
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -104,11 +107,14 @@ GALLERY_IGNORES = [r"CREDITS\.txt"]
 GALLERY_RESIZE_PRESETS = {
     "thumb": (128, 128, True),
     "thumb2x": (256, 256, True),
+    "row": (960, 320, False),
+    "row2x": (1920, 640, False),
     "standard": (768, 768, False),
     "standard2x": (1536, 1536, False),
+    "large": (2560, 2560, False),
 }
 GALLERY_RESIZE_OPTIONS = {
     "JPEG": {"quality": 85, "optimize": True, "progressive": True},
 }
 
-GALLERY_TITLE = "Example gallery"
+GALLERY_TITLE = gettext_lazy("Example gallery")  # in the visitor's language

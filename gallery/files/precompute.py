@@ -18,6 +18,7 @@ from ..resizers import (
     OriginalMissing,
     get_preset,
 )
+from ..resizers.facts import record
 from ..resizers.pillow import build_missing
 from ..storages import get_storage
 from . import cachefiles
@@ -95,7 +96,10 @@ def missing_targets(photo, sizes, formats=(None,)):
 
 
 def run(task):
-    """Build the ``targets`` of one photo; return ``(status, detail)``."""
+    """Build the ``targets`` of one photo; return ``(status, detail)``.
+
+    A worker makes no query: the parent records the facts of the photo.
+    """
     photo, targets = task
     try:
         return "created", build_missing(photo, targets)
@@ -110,7 +114,8 @@ def run(task):
 def collect(report, tasks, results):
     for (photo, _), (status, detail) in zip(tasks, results, strict=True):
         if status == "created":
-            report.created += detail
+            report.created += detail[0]
+            record(photo, detail[1])
         elif status == "broken":
             report.broken.append(photo.image_name)
         else:

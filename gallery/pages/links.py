@@ -12,7 +12,14 @@ from django.utils.safestring import SafeString
 
 from .presets import preset
 
-__all__ = ["add_album_links", "year_links", "LinkMaker", "add_links"]
+__all__ = [
+    "add_album_links",
+    "year_links",
+    "LinkMaker",
+    "add_links",
+    "url_parts",
+    "PLACEHOLDER",
+]
 
 # An integer that appears nowhere else in the URL patterns of a site.
 PLACEHOLDER = 2_147_483_647

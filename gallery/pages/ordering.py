@@ -8,17 +8,33 @@ and backwards visits the same objects in the same order.
 
 from django.db.models import F, Q
 
-__all__ = ["ALBUM_ORDER", "PHOTO_ORDER", "order_by", "neighbour"]
+__all__ = [
+    "ALBUM_ORDER",
+    "PHOTO_ORDER",
+    "PHOTO_ORDER_IN_ALBUM",
+    "order_by",
+    "neighbour",
+]
 
 ALBUM_ORDER = ("date", "name", "dirpath", "category", "pk")
 PHOTO_ORDER = ("date", "filename", "pk")
+# Within an album file names are unique: they end the order without the key.
+PHOTO_ORDER_IN_ALBUM = ("date", "filename")
 
 
 def order_by(queryset, fields, reverse=False):
     """Order ``queryset`` by ``fields``, missing values first (last if ``reverse``)."""
+    model = queryset.model
+    return queryset.order_by(*(_term(model, field, reverse) for field in fields))
+
+
+def _term(model, field, reverse):
+    """``field`` in ``order_by()``; NULLs placed explicitly only where they occur."""
+    if not _nullable(model, field):
+        return f"-{field}" if reverse else field
     if reverse:
-        return queryset.order_by(*(F(field).desc(nulls_last=True) for field in fields))
-    return queryset.order_by(*(F(field).asc(nulls_first=True) for field in fields))
+        return F(field).desc(nulls_last=True)
+    return F(field).asc(nulls_first=True)
 
 
 def _nullable(model, field):

@@ -1,8 +1,8 @@
 """The photos of an album page: thumbnails from two columns, objects on demand.
 
-An album may hold thousands of photos. Its page needs only their primary keys
-and file names: one query reads them without building a model instance per
-row, and the thumbnail links are rendered in Python at once. A template that
+An album may hold thousands of photos. Its page needs only their primary keys,
+dates and sizes: one query reads them without building a model instance per
+row, and the cells of the justified rows are rendered in Python at once. A template that
 iterates over the photos gets :class:`~gallery.models.Photo` objects instead,
 fetched by one more query the first time it does.
 """
@@ -10,7 +10,8 @@ fetched by one more query the first time it does.
 from django.utils.functional import cached_property
 
 from ..models import Photo
-from .links import LinkMaker, add_links
+from .links import add_links
+from .tiles import TileMaker, viewer_data
 
 __all__ = ["PhotoList"]
 
@@ -22,7 +23,8 @@ class PhotoList:
         self.queryset = queryset
         self.album = album
         self.preset_name = preset_name
-        self.rows = list(queryset.values_list("pk", "filename"))
+        columns = ("pk", "date", "width", "height", "placeholder")
+        self.rows = list(queryset.values_list(*columns))
 
     def __len__(self):
         return len(self.rows)
@@ -42,8 +44,13 @@ class PhotoList:
 
     @cached_property
     def list_items(self):
-        """``<li>`` elements, one per photo, of its thumbnail in a link to its page."""
-        return LinkMaker(self.preset_name).list_items(self.rows)
+        """``<li>`` cells, one per photo, of its thumbnail in a link to its page."""
+        return TileMaker(self.album).list_items(self.rows)
+
+    @cached_property
+    def viewer_data(self):
+        """What the full-screen viewer needs to know of the presets, as JSON."""
+        return viewer_data()
 
     @cached_property
     def objects(self):

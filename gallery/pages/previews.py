@@ -16,6 +16,7 @@ from .. import access
 from ..models import Photo
 from .links import add_links
 from .ordering import PHOTO_ORDER, order_by
+from .tiles import cover
 
 __all__ = ["attach_previews"]
 
@@ -48,10 +49,11 @@ def photo_keys(albums, user, grants=None):
 
 
 def attach_previews(albums, user, size, grants=None):
-    """Set ``photos_count``, ``preview`` and ``thumbnails`` on each album.
+    """Set ``photos_count``, ``preview``, ``thumbnails`` and ``cover`` on each album.
 
     ``preview`` holds photos in album order, ``thumbnails`` their ``<img>``
-    elements, joined: printing it is quicker than a loop in a template.
+    elements, joined: printing it is quicker than a loop in a template;
+    ``cover`` is the ``<img>`` of the first one, larger.
     """
     by_pk = {}
     for album in albums:
@@ -70,6 +72,7 @@ def attach_previews(albums, user, size, grants=None):
             Photo.album.field.set_cached_value(photo, album)
             album.preview.append(photo)
     add_links(photo for album in albums for photo in album.preview)
-    for album in albums:
+    for index, album in enumerate(albums):
         album.thumbnails = SafeString("".join(p.thumbnail for p in album.preview))
+        album.cover = album.preview and cover(album.preview[0], lazy=index > 1)
     return albums

@@ -22,6 +22,7 @@ from . import (
     ImageUnavailable,
     OriginalMissing,
 )
+from .facts import measure, record
 from .formats import FORMATS, default_format, heif_available, is_heif
 
 __all__ = ["resize", "build_missing"]
@@ -59,14 +60,15 @@ def resize(photo, width, height, crop=True, format=None):
     """
     name = cachefiles.resized_name(photo, width, height, crop, format)
     if not get_storage("cache").exists(name):
-        build_missing(photo, [(name, width, height, crop, format)])
+        record(photo, build_missing(photo, [(name, width, height, crop, format)])[1])
     return CachedFile(name)
 
 
 def build_missing(photo, targets):
     """Build the ``targets`` not in the cache yet, under the lock of ``photo``.
 
-    Return how many were built. After waiting ``LOCK_WAIT`` seconds for
+    Return how many were built and the :class:`~.facts.Facts` of the photo
+    (``None`` if none was built). After waiting ``LOCK_WAIT`` seconds for
     another worker, build anyway: decoding twice beats showing no image.
     """
     cache = get_storage("cache")
@@ -76,15 +78,15 @@ def build_missing(photo, targets):
             message = "Resizing %s although another worker held its lock for %d s"
             logger.warning(message, photo.image_name, LOCK_WAIT)
         targets = [target for target in targets if not cache.exists(target[0])]
-        if targets:
-            build(photo, targets)
-    return len(targets)
+        facts = build(photo, targets) if targets else None
+    return len(targets), facts
 
 
 def build(photo, targets):
-    """Decode ``photo`` once and save each ``(name, width, height, crop[, format])``.
+    """Decode ``photo`` once, save each ``(name, width, height, crop[, format])``.
 
-    The caller holds the lock of the photo. A broken original leaves a marker
+    The facts (:class:`~.facts.Facts`) are for the caller to record. The
+    caller holds the lock of the photo. A broken original leaves a marker
     in the cache, so that this version of the file is never decoded again; a
     missing one, or one whose format needs a module that is not installed,
     does not, since either may change.
@@ -100,7 +102,7 @@ def build(photo, targets):
     formats = [target[4] if len(target) > 4 else None for target in targets]
     try:
         with open_original(photo) as original:
-            outputs = render(original, sizes, formats)
+            outputs, facts = render_and_measure(original, sizes, formats)
     except (OriginalMissing, FormatUnsupported):
         raise
     except ImageUnavailable as exc:
@@ -109,6 +111,7 @@ def build(photo, targets):
         raise
     for (name, *_), output in zip(targets, outputs, strict=True):
         store(cache, name, output)
+    return facts
 
 
 def store(cache, name, data):
@@ -143,15 +146,21 @@ def render(source, sizes, formats=None):
     ``sizes`` are ``(width, height, crop)``; ``formats``, parallel to them,
     name the output formats (``None``: the default for the original).
     """
+    return render_and_measure(source, sizes, formats)[0]
+
+
+def render_and_measure(source, sizes, formats=None):
+    """:func:`render`, and the :class:`~.facts.Facts` of ``source`` too."""
     if isinstance(source, bytes):
         source = io.BytesIO(source)
     formats = formats or [None] * len(sizes)
     try:
         image, orientation = decode(source, sizes)
-        return [
+        outputs = [
             encode(image, shrink(image, orientation, *size), format)
             for size, format in zip(sizes, formats, strict=True)
         ]
+        return outputs, measure(image, orientation)
     except (ImageUnavailable, MemoryError):
         raise  # running out of memory says nothing about the file
     except Exception as exc:  # Pillow raises many kinds for damaged files.

@@ -23,18 +23,37 @@ def photo_list(album):
     return PhotoList(Photo.objects.filter(album=album).order_by("filename"), album)
 
 
-def test_list_items_match_the_links_of_the_objects(album):
+def test_list_items_link_to_the_photos_of_the_objects(album):
     photos = photo_list(album)
-    expected = "".join(f"<li>{photo.thumbnail_link}</li>\n" for photo in photos)
-    assert photos.list_items == expected
-    assert "&lt;&quot;x&quot;&gt;" in photos.list_items
+    items = photos.list_items
+    assert items.count("<li ") == 3
+    positions = [items.index(f'<a href="{photo.url}"') for photo in photos]
+    assert positions == sorted(positions)
+    assert "x.jpg" not in items  # the file name is no description
+
+
+def test_cells_are_sized_by_the_photos_aspect_ratio(album):
+    Photo.objects.filter(filename="b.jpg").update(
+        width=300, height=200, placeholder="#102030"
+    )
+    photos = photo_list(album)
+    b = next(photo for photo in photos if photo.filename == "b.jpg")
+    cells = photos.list_items.splitlines()
+    cell = next(line for line in cells if f'href="{b.url}"' in line)
+    assert 'style="--r:1.5000;background:#102030"' in cell
+    assert 'data-size="300x200"' in cell
+    assert f"/resized/row/{b.pk}/ 240w" in cell  # row: 480x160
+    # row2x: 960x320, never enlarged
+    assert f"/resized/row2x/{b.pk}/ 300w" in cell
+    unmeasured = next(line for line in cells if line is not cell)
+    assert 'style="--r:1"' in unmeasured and "/resized/thumb/" in unmeasured
 
 
 def test_count_and_items_in_one_query(album, django_assert_num_queries):
     with django_assert_num_queries(1):
         photos = photo_list(album)
         assert len(photos) == 3 and photos and photos.count() == 3
-        assert photos.list_items.count("<li>") == 3
+        assert photos.list_items.count("<li ") == 3
 
 
 def test_objects_in_one_more_query_with_their_album(album, django_assert_num_queries):

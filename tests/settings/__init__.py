@@ -94,6 +94,8 @@ GALLERY_PATTERNS = (
 GALLERY_RESIZE_PRESETS = {
     "thumb": (128, 128, True),
     "thumb2x": (256, 256, True),
+    "row": (480, 160, False),
+    "row2x": (960, 320, False),
     "standard": (768, 768, False),
 }
 

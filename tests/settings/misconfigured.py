@@ -25,7 +25,7 @@ GALLERY_PATTERNS = [
     ),
 ]
 GALLERY_IGNORES = [r"*.tmp"]  # E006
-GALLERY_RESIZE_PRESETS = {"standard": (768, 0, False)}  # E007, E008
+GALLERY_RESIZE_PRESETS = {"standard": (768, 0, False)}  # E007, E008, W005
 GALLERY_RESIZE = "tests.nowhere.resize"  # E009
 GALLERY_REMOTE_SERVING = "proxy"  # E010
 GALLERY_LOCK_CACHE = "locks"  # E011
