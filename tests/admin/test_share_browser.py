@@ -79,8 +79,13 @@ def test_send_browse_download_revoke(
     archive = download_info.value
     with zipfile.ZipFile(archive.path()) as zf:
         assert sorted(zf.namelist()) == sorted(photo.filename for photo in photos)
+    # A photo opens full screen over the album, its address in the bar.
+    photo_url = f"{base_url}{photos[0].get_absolute_url()}"
     guest.locator(".gallery-photos a").first.click()
-    guest.wait_for_url(f"{base_url}{photos[0].get_absolute_url()}")
+    guest.wait_for_url(photo_url)
+    guest.locator(".pswp--open .pswp__img").first.wait_for()
+    # That address opens the photo's own page, as a copied link would.
+    guest.goto(photo_url)
     assert guest.locator("figure img").evaluate("image => image.complete")
 
     # The owner revokes it: the link says so, and what was loaded is gone.

@@ -44,6 +44,8 @@ def thumbnails(page, url):
             "image => image.complete && image.naturalWidth > 0",
             arg=image.element_handle(),
         )
+    # The page's other images too, before the live server stops.
+    page.wait_for_load_state("networkidle")
     return responses
 
 

@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from PIL import Image, ImageCms, ImageOps
@@ -366,7 +367,10 @@ def test_concurrent_first_requests_in_threads_decode_once():
 
     def request():
         barrier.wait()
-        pillow.resize(photo, 128, 128, True)
+        try:
+            pillow.resize(photo, 128, 128, True)
+        finally:
+            connection.close()  # the thread that resizes records the photo's size
 
     with patch:
         threads = [threading.Thread(target=request) for _ in range(16)]
@@ -431,7 +435,10 @@ def test_concurrent_first_requests_with_cache_locks_decode_once():
 
     def request():
         barrier.wait()
-        pillow.resize(photo, 128, 128, True)
+        try:
+            pillow.resize(photo, 128, 128, True)
+        finally:
+            connection.close()  # the thread that resizes records the photo's size
 
     with patch:
         threads = [threading.Thread(target=request) for _ in range(16)]
