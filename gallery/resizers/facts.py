@@ -13,8 +13,6 @@ import logging
 from django.db import DatabaseError, transaction
 from PIL import Image
 
-from ..models import Photo
-
 __all__ = ["Facts", "measure", "main_colour", "record"]
 
 logger = logging.getLogger("gallery.resizers")
@@ -63,6 +61,8 @@ def record(photo, facts):
         return
     for name, value in fields.items():
         setattr(photo, name, value)
+    from ..models import Photo  # resizing alone needs no configured Django
+
     try:
         with transaction.atomic():
             Photo.objects.filter(pk=photo.pk).update(**fields)

@@ -1,6 +1,6 @@
 """An album of 2,000 photos in Chromium: bytes and time to its first screen.
 
-    .venv/bin/python tests/benchmarks/bench_album_paint.py
+    .venv/bin/python tests/benchmarks/album_paint.py
 
 Each side (this project and myks-gallery 0.9.1, each with its own templates)
 serves the same album of 2,000 JPEG files from a threaded server on
