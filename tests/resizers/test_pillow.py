@@ -357,12 +357,9 @@ def test_resize_returns_cached_file_and_reuses_it():
 # Concurrency
 
 
-@pytest.mark.django_db
-def test_concurrent_first_requests_in_threads_decode_once():
-    photo = public_photo(make_image(1200, 800))
-    photo.album  # noqa: B018  (loaded before the threads start)
-    get_storage("cache")  # one in-memory storage for all threads
-    barrier = threading.Barrier(16)
+def resize_in_threads(photo, count):
+    """Resize ``photo`` from ``count`` threads at once; return the decoded sizes."""
+    barrier = threading.Barrier(count)
     patch, sizes = spy_decode()
 
     def request():
@@ -373,12 +370,20 @@ def test_concurrent_first_requests_in_threads_decode_once():
             connection.close()  # the thread that resizes records the photo's size
 
     with patch:
-        threads = [threading.Thread(target=request) for _ in range(16)]
+        threads = [threading.Thread(target=request) for _ in range(count)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-    assert len(sizes) == 1
+    return sizes
+
+
+@pytest.mark.django_db
+def test_concurrent_first_requests_in_threads_decode_once():
+    photo = public_photo(make_image(1200, 800))
+    photo.album  # noqa: B018  (loaded before the threads start)
+    get_storage("cache")  # one in-memory storage for all threads
+    assert len(resize_in_threads(photo, 16)) == 1
     assert get_storage("cache").operations("save") == [
         cachefiles.resized_name(photo, 128, 128, True)
     ]
@@ -430,23 +435,7 @@ def test_concurrent_first_requests_with_cache_locks_decode_once():
     photo = public_photo(make_image(1200, 800))
     photo.album  # noqa: B018
     get_storage("cache")
-    barrier = threading.Barrier(16)
-    patch, sizes = spy_decode()
-
-    def request():
-        barrier.wait()
-        try:
-            pillow.resize(photo, 128, 128, True)
-        finally:
-            connection.close()  # the thread that resizes records the photo's size
-
-    with patch:
-        threads = [threading.Thread(target=request) for _ in range(16)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    assert len(sizes) == 1
+    assert len(resize_in_threads(photo, 16)) == 1
 
 
 # thumbor
