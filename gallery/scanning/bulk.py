@@ -1,76 +1,94 @@
 """Insert or update any number of rows in one statement on SQLite and PostgreSQL.
 
-The rows travel as one JSON parameter, so the number of queries does not grow
-with the number of rows; other databases fall back to Django's batches.
-Datetimes travel as the text Django stores on SQLite, and as whole microseconds
-since the epoch on PostgreSQL, which is cheaper to write than text to parse.
+The rows come in chunks, which one ``executemany`` sends as they come, so
+that neither the number of queries nor the memory grows with the number of
+rows; other databases fall back to Django's batches. Datetimes travel as the
+text Django stores on SQLite, and as aware or naive values, as Django would
+store them, on PostgreSQL.
 """
 
-import datetime
 import functools
-import json
+import itertools
 
 from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
-__all__ = ["insert_rows", "prepare", "update_rows"]
+__all__ = ["insert_chunks", "insert_rows", "prepare", "update_chunks", "update_rows"]
 
 _BATCH_SIZE = 500
 _ONE_STATEMENT = ("sqlite", "postgresql")
-_UTC_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-_NAIVE_EPOCH = datetime.datetime(1970, 1, 1)
-_MICROSECOND = datetime.timedelta(microseconds=1)
 
 
 def insert_rows(model, fields, rows):
     """Insert ``rows``, tuples of Python values for ``fields``, into the table."""
-    if not rows:
-        return
-    if connection.vendor not in _ONE_STATEMENT:
-        columns = [model._meta.get_field(name) for name in fields]
-        rows = _encode_rows(columns, rows, {models.ForeignKey: _resolve_all})
-        objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
-        model.objects.bulk_create(objs, batch_size=_BATCH_SIZE)
-        return
+    insert_chunks(model, fields, [rows])
+
+
+def insert_chunks(model, fields, chunks, foreign=None):
+    """Insert the rows of ``chunks`` (lists of tuples for ``fields``).
+
+    ``foreign``, if given, turns the values of foreign keys into pks, a list
+    at a time; by default, objects are replaced by their pk.
+    """
     columns = [model._meta.get_field(name) for name in fields]
+    if connection.vendor not in _ONE_STATEMENT:
+        for rows in chunks:
+            rows = _encode_rows(columns, rows, {models.ForeignKey: _resolve_all})
+            objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+            model.objects.bulk_create(objs, batch_size=_BATCH_SIZE)
+        return
     names = ", ".join(_quote(column.column) for column in columns)
-    values = ", ".join(_extract(index, column) for index, column in enumerate(columns))
-    sql = f"INSERT INTO {_quote(model._meta.db_table)} ({names}) SELECT {values} "
-    _execute(sql + f"FROM {_source()}", columns, rows)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {_quote(model._meta.db_table)} ({names}) VALUES ({marks})"
+    _execute_many(sql, columns, chunks, foreign)
 
 
 def update_rows(model, fields, rows):
     """Update ``fields`` of ``model`` from ``rows``, tuples of a pk and values."""
-    if not rows:
-        return
+    update_chunks(model, fields, [rows])
+
+
+def update_chunks(model, fields, chunks):
+    """Update ``fields`` from the rows of ``chunks``, tuples of a pk and values."""
     if connection.vendor not in _ONE_STATEMENT:
-        objs = [
-            model(pk=row[0], **dict(zip(fields, row[1:], strict=True))) for row in rows
-        ]
-        model.objects.bulk_update(objs, fields, batch_size=_BATCH_SIZE)
+        for rows in chunks:
+            objs = [
+                model(pk=row[0], **dict(zip(fields, row[1:], strict=True)))
+                for row in rows
+            ]
+            model.objects.bulk_update(objs, fields, batch_size=_BATCH_SIZE)
         return
-    columns = [model._meta.pk] + [model._meta.get_field(name) for name in fields]
-    table = _quote(model._meta.db_table)
-    assignments = ", ".join(
-        f"{_quote(column.column)} = {_extract(index, column, 'j.')}"
-        for index, column in enumerate(columns)
-        if index
-    )
-    pk = f"{table}.{_quote(columns[0].column)} = {_extract(0, columns[0], 'j.')}"
-    sql = f"UPDATE {table} SET {assignments} FROM {_source()} AS j WHERE {pk}"
-    _execute(sql, columns, rows)
+    columns = [model._meta.get_field(name) for name in fields] + [model._meta.pk]
+    assignments = ", ".join(f"{_quote(column.column)} = %s" for column in columns[:-1])
+    table, pk = _quote(model._meta.db_table), _quote(columns[-1].column)
+    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"
+    moved = ((*row[1:], row[0]) for rows in chunks for row in rows)  # pk last
+    _execute_many(sql, columns, _batched(moved))
 
 
-def _execute(sql, columns, rows):
+def _batched(rows, size=10_000):
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, size)):
+        yield chunk
+
+
+def _execute_many(sql, columns, chunks, foreign=None):
+    """Run ``sql`` once for each row of ``chunks``, in one ``executemany``."""
     if connection.vendor == "sqlite":
         datetimes = _sqlite_texts(connection.timezone)
     else:
-        datetimes = _microseconds
-    encoders = {models.ForeignKey: _resolve_all, models.DateTimeField: datetimes}
-    rows = _encode_rows(columns, rows, encoders)
+        datetimes = _as_stored
+    encoders = {
+        models.ForeignKey: foreign or _resolve_all,
+        models.DateTimeField: datetimes,
+    }
+    rows = (row for chunk in chunks for row in _encode_rows(columns, chunk, encoders))
+    first = next(rows, None)
+    if first is None:
+        return
     with connection.cursor() as cursor:
-        cursor.execute(sql, [json.dumps(rows, default=str)])
+        cursor.executemany(sql, itertools.chain([first], rows))
 
 
 def _encode_rows(columns, rows, encoders, chunk=5_000):
@@ -106,25 +124,18 @@ def _resolve_all(values):
     return [getattr(value, "pk", value) for value in values]
 
 
-def _microseconds(values):
-    """Datetimes as whole microseconds since the epoch, as Django would store them.
+def _as_stored(values):
+    """Datetimes as Django would store them on PostgreSQL.
 
-    Aware values count from the UTC epoch; without ``USE_TZ``, Django stores
-    naive values in the default time zone, so they count from a naive epoch.
+    With ``USE_TZ``, naive values are made aware in the default time zone
+    (Django does it with a warning); without it, aware values are made naive.
     """
     if settings.USE_TZ:
-        epoch, zone = _UTC_EPOCH, timezone.get_default_timezone()
-
-        def stored(value):  # Django makes naive values aware, with a warning
-            return value if value.tzinfo else value.replace(tzinfo=zone)
-
-    else:
-        epoch = _NAIVE_EPOCH
-
-        def stored(value):
-            return value if value.tzinfo is None else timezone.make_naive(value)
-
-    return [None if v is None else (stored(v) - epoch) // _MICROSECOND for v in values]
+        zone = timezone.get_default_timezone()
+        return [v if v is None or v.tzinfo else v.replace(tzinfo=zone) for v in values]
+    return [
+        v if v is None or v.tzinfo is None else timezone.make_naive(v) for v in values
+    ]
 
 
 def prepare(column):
@@ -166,20 +177,3 @@ def _sqlite_datetime_text(zone):
 
 def _quote(name):
     return connection.ops.quote_name(name)
-
-
-def _source():
-    if connection.vendor == "sqlite":
-        return "json_each(%s)"
-    return "json_array_elements(%s::json)"
-
-
-def _extract(index, column, prefix=""):
-    """The SQL reading value ``index`` of a JSON row as ``column`` stores it."""
-    if connection.vendor == "sqlite":
-        return f"json_extract({prefix}value, '$[{index}]')"
-    value = f"({prefix}value->>{index})"
-    if isinstance(column, models.DateTimeField):
-        epoch = "timestamptz" if settings.USE_TZ else "timestamp"
-        return f"('epoch'::{epoch} + {value}::bigint * interval '1 microsecond')"
-    return f"{value}::{column.cast_db_type(connection)}"

@@ -2,6 +2,8 @@
 
 import dataclasses
 import datetime
+import functools
+import heapq
 import importlib
 import os
 import posixpath
@@ -12,6 +14,7 @@ from django.core.files.storage import InMemoryStorage
 from django.utils.translation import gettext as _
 
 from ..storages import is_local
+from .order import holds
 
 __all__ = [
     "Listing",
@@ -21,6 +24,7 @@ __all__ = [
     "is_s3",
     "list_storage",
     "local_root",
+    "walk_storage",
 ]
 
 
@@ -56,6 +60,7 @@ class Listing:
     directories: dict[str, int] = dataclasses.field(default_factory=dict)
     unchanged: set[str] = dataclasses.field(default_factory=set)
     started: int = 0  # time.time_ns() when the listing began
+    seen: set = dataclasses.field(default_factory=set)  # (device, inode) read
 
 
 # Generic storages whose size() and get_modified_time() cost no request.
@@ -69,14 +74,73 @@ def list_storage(storage, known=None, progress=None):
     files of a directory that still has this time are not read again.
     ``progress("list", files so far, None)`` is called as the listing grows.
     """
+    listing, directories = walk_storage(storage, known, progress)
+    for _path, files in directories:
+        listing.files.extend(files)
+    return listing
+
+
+def walk_storage(storage, known=None, progress=None):
+    """Return ``(listing, directories)``: ``directories`` yields ``(path,
+    files)`` for each directory holding files, in the order of
+    :func:`.order.directory_key`, and fills ``listing`` (but its ``files``)
+    as it goes. ``known`` and ``progress`` are those of :func:`list_storage`.
+    """
+    listing = Listing(started=time.time_ns())
     if is_s3(storage):
         lister = _s3_lister()
         if lister is not None:
-            return lister(storage, progress)
+            return listing, lister(storage, listing, progress)
     root = local_root(storage)
     if root is not None:
-        return _list_local(root, known, progress)
-    return _list_generic(storage, progress)
+        if not os.path.isdir(root):
+            raise ListingError(
+                _("The photo directory %(root)s does not exist.") % {"root": root}
+            )
+        read = functools.partial(_read_local, root, known or {})
+    else:
+        read = functools.partial(_read_generic, storage)
+    return listing, _walk(listing, read, progress)
+
+
+def _walk(listing, read, progress):
+    """Read directories in the order of their paths followed by "/", and
+    yield each after its subdirectories, as a flat listing of keys ends them.
+
+    ``read(listing, path)`` returns the files and subdirectories of ``path``
+    (files None when not read again); it raises ``OSError`` when it cannot.
+    """
+    pending = [("", "")]  # (path + "/", path): parents come before children
+    held = []  # (path, files) of the directories above the one being read
+    count = 0
+    while pending:
+        _, path = heapq.heappop(pending)
+        while held and not holds(held[-1][0], path):
+            yield held.pop()
+        if progress:
+            progress("list", count, None)
+        try:
+            files, subdirectories = read(listing, path)
+        except OSError as exc:
+            if not path:
+                raise ListingError(_root_error(read, exc)) from exc
+            error = exc.strerror or str(exc)
+            listing.unreadable.append(UnreadableDirectory(path, error))
+            continue
+        for subdirectory in subdirectories:
+            heapq.heappush(pending, (f"{subdirectory}/", subdirectory))
+        if files:
+            count += len(files)
+            held.append((path, files))
+    while held:
+        yield held.pop()
+
+
+def _root_error(read, exc):
+    if read.func is _read_local:
+        message = _("Cannot read %(root)s: %(error)s.")
+        return message % {"root": read.args[0], "error": exc.strerror}
+    return _("Cannot list the photo storage: %(error)s") % {"error": exc}
 
 
 def local_root(storage):
@@ -99,51 +163,26 @@ def _s3_lister():
         if exc.name != "gallery.scanning.listing_s3":
             raise
         return None
-    return module.list_s3
+    return module.walk_s3
 
 
-def _list_local(root, known=None, progress=None):
-    """List the directory ``root`` with ``os.scandir``, recording size and mtime."""
-    if not os.path.isdir(root):
-        raise ListingError(
-            _("The photo directory %(root)s does not exist.") % {"root": root}
-        )
-    listing = Listing(started=time.time_ns())
-    pending = [""]
-    seen = set()
-    while pending:
-        relative = pending.pop()
-        if progress:
-            progress("list", len(listing.files), None)
-        try:
-            _scan_local_dir(root, relative, listing, pending, seen, known or {})
-        except OSError as exc:
-            if not relative:
-                message = _("Cannot read %(root)s: %(error)s.")
-                raise ListingError(
-                    message % {"root": root, "error": exc.strerror}
-                ) from exc
-            error = exc.strerror or str(exc)
-            listing.unreadable.append(UnreadableDirectory(relative, error))
-    return listing
-
-
-def _scan_local_dir(root, relative, listing, pending, seen, known):
-    """Add the files of one directory to ``listing``; queue its subdirectories."""
+def _read_local(root, known, listing, relative):
+    """The files and subdirectories of one directory of a local storage."""
     # Through a descriptor, each stat() resolves one name instead of a path.
     fd = os.open(os.path.join(root, relative), os.O_RDONLY | os.O_DIRECTORY)
     try:
         identity = os.fstat(fd)
-        if (identity.st_dev, identity.st_ino) in seen:  # a symlink loop
-            return
-        seen.add((identity.st_dev, identity.st_ino))
+        if (identity.st_dev, identity.st_ino) in listing.seen:  # a symlink loop
+            return None, []
+        listing.seen.add((identity.st_dev, identity.st_ino))
+        listing.directories[relative] = identity.st_mtime_ns
+        subdirectories = []
         if known.get(relative) == identity.st_mtime_ns:
             # Same entries as last time: only the subdirectories are needed.
-            _read_local_subdirs(fd, relative, pending)
+            _read_local_subdirs(fd, relative, subdirectories)
             listing.unchanged.add(relative)
-        else:
-            listing.files.extend(_read_local_dir(fd, relative, pending))
-        listing.directories[relative] = identity.st_mtime_ns
+            return None, subdirectories
+        return _read_local_dir(fd, relative, subdirectories), subdirectories
     finally:
         os.close(fd)
 
@@ -170,29 +209,20 @@ def _read_local_subdirs(fd, relative, pending):
         pending.extend(prefix + entry.name for entry in entries if entry.is_dir())
 
 
-def _list_generic(storage, progress=None):
-    """List any storage with ``listdir``; size and mtime only where they are cheap."""
-    listing = Listing()
+def _read_generic(storage, listing, relative):
+    """The files and subdirectories of one directory, with ``listdir``; size
+    and modification time only where they are cheap."""
+    try:
+        directories, files = storage.listdir(relative)
+    except OSError:
+        raise
+    except Exception as exc:  # any backend error: network, permissions, ...
+        raise OSError(str(exc)) from exc
     cheap = isinstance(storage, _CHEAP_METADATA)
-    pending = [""]
-    while pending:
-        relative = pending.pop()
-        if progress:
-            progress("list", len(listing.files), None)
-        try:
-            directories, files = storage.listdir(relative)
-        except Exception as exc:  # any backend error: network, permissions, ...
-            if not relative:
-                message = _("Cannot list the photo storage: %(error)s")
-                raise ListingError(message % {"error": exc}) from exc
-            listing.unreadable.append(UnreadableDirectory(relative, str(exc)))
-            continue
-        pending.extend(posixpath.join(relative, name) for name in directories)
-        for name in files:
-            listing.files.append(
-                _stored_file(storage, posixpath.join(relative, name), cheap)
-            )
-    return listing
+    subdirectories = [posixpath.join(relative, name) for name in directories]
+    return [
+        _stored_file(storage, posixpath.join(relative, name), cheap) for name in files
+    ], subdirectories
 
 
 def _stored_file(storage, name, cheap):

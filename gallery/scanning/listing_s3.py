@@ -1,33 +1,45 @@
-"""One flat, paginated listing of a django-storages ``S3Storage``."""
+"""One flat, paginated listing of a django-storages ``S3Storage``, streamed."""
 
 import datetime
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.utils.translation import gettext as _
 
-from .listing import Listing, ListingError, StoredFile
+from .listing import ListingError, StoredFile
+from .order import holds
 
-__all__ = ["list_s3"]
+__all__ = ["walk_s3"]
 
 _PAGE_SIZE = 1000  # the most S3 returns in one ListObjectsV2 response
 
 
-def list_s3(storage, progress=None):
-    """Return the ``Listing`` of ``storage`` in one pass over its bucket.
+def walk_s3(storage, listing, progress=None):
+    """Yield ``(directory, files)`` as one pass over the bucket ends each
+    directory: in the order of :func:`.order.directory_key`, a page at a time.
 
     ``progress("list", keys so far, None)`` is called after each page.
     """
     prefix = _storage_prefix(storage)
-    listing = Listing()
+    held = []  # (directory, files) of the last key's directory and those above
+    count = 0
     try:
         for page in _pages(storage, prefix):
-            listing.files.extend(_stored_files(page, prefix))
+            for stored in _stored_files(page, prefix):
+                directory = stored.name.rpartition("/")[0]
+                while held and not holds(held[-1][0], directory):
+                    yield held.pop()
+                if held and held[-1][0] == directory:
+                    held[-1][1].append(stored)
+                else:
+                    held.append((directory, [stored]))
+                count += 1
             if progress:
-                progress("list", len(listing.files), None)
+                progress("list", count, None)
     except (BotoCoreError, ClientError) as exc:
         # A partial listing would look like deleted photos: all or nothing.
         raise ListingError(_describe(storage, exc)) from exc
-    return listing
+    while held:
+        yield held.pop()
 
 
 def _pages(storage, prefix):

@@ -18,6 +18,7 @@ __all__ = [
     "Found",
     "FoundAlbum",
     "FoundPhoto",
+    "Matcher",
     "Rules",
     "describe_album",
     "match_listing",
@@ -111,59 +112,79 @@ class Found:
             album.photos = {}
 
 
+class Matcher:
+    """Matches the files of one directory at a time; ``found`` collects the
+    files matched by no pattern, the ignored ones and the albums skipped."""
+
+    def __init__(self, rules, trace=False):
+        self.rules = rules
+        self.trace = trace
+        self.found = Found()
+        self.zone = photo_zone()
+
+    def match_directory(self, files):
+        """The valid albums (``FoundAlbum``) the files of one directory make."""
+        albums = {}  # category -> FoundAlbum
+        found, trace, zone = self.found, self.trace, self.zone
+        match_path, normalize = self.rules.match, unicodedata.normalize
+        for stored in files:
+            name = stored.name
+            path = normalize("NFC", name)
+            result = match_path(path)
+            if result is None:
+                found.unmatched.append(path)
+                continue
+            if result == "ignored":
+                found.ignored_count += 1
+                if trace:
+                    found.ignored.append(path)
+                continue
+            category, match = result
+            if trace:
+                found.matched.append(path)
+            # NFC works per "/"-separated part: the split of both forms agrees.
+            normal_dirpath, _, normal_filename = path.rpartition("/")
+            if path == name:
+                dirpath, filename = normal_dirpath, normal_filename
+            else:
+                dirpath, _, filename = name.rpartition("/")
+            album = albums.get(category)
+            if album is None:
+                album = FoundAlbum(category, dirpath, first=(normal_filename, match))
+                albums[category] = album
+            elif normal_filename < album.first[0]:
+                album.first = normal_filename, match
+            album.photos[normal_filename] = FoundPhoto(
+                stored, filename, *photo_date(match, zone)
+            )
+        return [album for album in albums.values() if self._valid(album)]
+
+    def _valid(self, album):
+        error = describe_album(album)
+        if error:
+            self.found.errors.append(f"{nfc(album.dirpath)}: {error}")
+            self.found.skipped.add(album.key)
+        return not error
+
+
 def match_listing(listing, rules, trace=False, progress=None):
     """Group the matched files of ``listing`` into albums; collect the rest.
 
-    ``progress("match", files so far, files in all)`` is called at each new
-    album.
+    ``progress("match", files so far, files in all)`` is called at each
+    directory.
     """
-    found = Found()
-    albums = found.albums
-    zone = photo_zone()
-    match_path, normalize = rules.match, unicodedata.normalize
-    total = len(listing.files)
-    album = FoundAlbum("", "\0")  # no file is in this one
-    for done, stored in enumerate(listing.files):
-        name = stored.name
-        path = normalize("NFC", name)
-        result = match_path(path)
-        if result is None:
-            found.unmatched.append(path)
-            continue
-        if result == "ignored":
-            found.ignored_count += 1
-            if trace:
-                found.ignored.append(path)
-            continue
-        category, match = result
-        if trace:
-            found.matched.append(path)
-        # NFC works per "/"-separated part: the split of both forms agrees.
-        normal_dirpath, _, normal_filename = path.rpartition("/")
-        if path == name:
-            dirpath, filename = normal_dirpath, normal_filename
-        else:
-            dirpath, _, filename = name.rpartition("/")
-        # Files come directory by directory: most belong to the previous album.
-        if normal_dirpath != album.dirpath or category != album.category:
-            album = albums.get((category, normal_dirpath))
-            if album is None:
-                album = FoundAlbum(category, dirpath, first=(normal_filename, match))
-                albums[category, normal_dirpath] = album
-                if progress:
-                    progress("match", done, total)
-        if normal_filename < album.first[0]:
-            album.first = normal_filename, match
-        album.photos[normal_filename] = FoundPhoto(
-            stored, filename, *photo_date(match, zone)
-        )
-    for key, album in list(albums.items()):
-        error = describe_album(album)
-        if error:
-            found.errors.append(f"{nfc(album.dirpath)}: {error}")
-            found.skipped.add(key)
-            del albums[key]
-    return found
+    matcher = Matcher(rules, trace)
+    directories = {}
+    for stored in listing.files:
+        directories.setdefault(stored.name.rpartition("/")[0], []).append(stored)
+    done, total = 0, len(listing.files)
+    for files in directories.values():
+        if progress:
+            progress("match", done, total)
+        for album in matcher.match_directory(files):
+            matcher.found.albums.setdefault(album.key, album)
+        done += len(files)
+    return matcher.found
 
 
 def describe_album(album):

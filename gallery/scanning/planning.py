@@ -1,7 +1,14 @@
-"""Compare what the storage holds with what the database holds: the plan."""
+"""Compare what the storage holds with what the database holds: the plan.
+
+A :class:`Planner` takes the albums found one directory at a time and the
+stored photos of each as the database returns them, in the same order, so
+that it holds the photos of one album at a time; the rows to write wait in
+:class:`~.spool.Spool` lists.
+"""
 
 import dataclasses
 
+from django.db.models import Count, Max, Min
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -10,8 +17,9 @@ from ..models import Photo
 from .matching import nfc, too_long_for
 from .report import counted, number
 from .rows import NewPhoto, PhotoDate, PhotoRemoval, PhotoVersion
+from .spool import Spool
 
-__all__ = ["Plan", "make_plan"]
+__all__ = ["Plan", "Planner", "make_plan"]
 
 
 @dataclasses.dataclass
@@ -22,19 +30,20 @@ class Plan:
     albums_remove: list = dataclasses.field(default_factory=list)  # Album
     albums_move: list = dataclasses.field(default_factory=list)  # (Album, FoundAlbum)
     albums_rename: list = dataclasses.field(default_factory=list)  # (Album, dirpath)
-    # NewPhoto; once applied, as written (album pks, encoded datetimes)
-    photos_add: list = dataclasses.field(default_factory=list)
-    photos_remove: list = dataclasses.field(default_factory=list)  # PhotoRemoval
-    photos_redate: list = dataclasses.field(default_factory=list)  # PhotoDate
-    photos_refresh: list = dataclasses.field(default_factory=list)  # PhotoVersion
+    # NewPhoto; album_id: a pk, or -n for the n-th album of albums_add
+    photos_add: list = dataclasses.field(default_factory=Spool)
+    photos_remove: list = dataclasses.field(default_factory=Spool)  # PhotoRemoval
+    photos_redate: list = dataclasses.field(default_factory=Spool)  # PhotoDate
+    photos_refresh: list = dataclasses.field(default_factory=Spool)  # PhotoVersion
     untouched: list = dataclasses.field(default_factory=list)  # Album
     unchanged: int = 0  # albums of directories the listing did not read again
+    photos_in_removed: int = 0  # photos removed with their album
     noisy: set = dataclasses.field(default_factory=set)  # NFC dirs with errors
     errors: list = dataclasses.field(default_factory=list)
     warnings: list = dataclasses.field(default_factory=list)
     refusal: str = ""
     # With GALLERY_PHOTO_DATES = "exif", photos whose path gives no date:
-    # (index in photos_add, name, size) and (pk, name, size).
+    # (index in photos_add, name, size) and (pk, name, size); see exifdates.
     undated_added: list = dataclasses.field(default_factory=list)
     undated_replaced: list = dataclasses.field(default_factory=list)
     notes: list = dataclasses.field(default_factory=list)  # details, verbosity 2
@@ -48,42 +57,153 @@ class Plan:
             + (self.photos_redate, self.photos_refresh)
         )
 
+    def added_album(self, ref):
+        """The ``FoundAlbum`` of the ``album_id`` of a ``NewPhoto``, or None
+        when it is the pk of a stored album."""
+        return self.albums_add[-ref - 1] if ref < 0 else None
+
+    def merge(self, part):
+        """Add the changes of ``part``, the plan of one album, to this plan."""
+        self.albums_rename += part.albums_rename
+        for name in ("photos_add", "photos_remove", "photos_redate", "photos_refresh"):
+            getattr(self, name).extend(getattr(part, name))
+        self.noisy |= part.noisy
+        self.errors += part.errors
+        self.warnings += part.warnings
+        self.notes += part.notes
+
+    def close(self):
+        """Let the rows go (and their files)."""
+        for name in ("photos_add", "photos_remove", "photos_redate", "photos_refresh"):
+            rows = getattr(self, name)
+            if isinstance(rows, Spool):
+                rows.close()
+
+
+class Planner:
+    """Plans a scan album by album: :meth:`add` each album found, then
+    :meth:`finish` with what the listing could not read."""
+
+    def __init__(self, state, *, full=False, unchanged=(), dates=None):
+        self.plan = Plan()
+        self.state = state  # state.State: the albums, and their photos in order
+        self.full = full
+        self.unchanged = unchanged  # NFC paths of directories not read again
+        self.dates = dates  # called with the plan of each album, to date photos
+        self.seen = set()  # keys of the albums found
+        self.held = []  # new albums that may be stored albums moved
+        self.shapes = None  # (count, first, last name) -> stored album pks
+
+    def add(self, found_album):
+        """Plan the changes of one album found, in the order of the listing."""
+        key = found_album.key
+        if key in self.seen:  # the same path in two Unicode forms
+            self.plan.errors.append(
+                _("%(path)s: listed twice in two Unicode forms; the second skipped")
+                % {"path": key[1]}
+            )
+            return
+        self.seen.add(key)
+        album = self.state.albums.get(key)
+        if album is not None:
+            stored = self.state.photos_of(album)
+            self._merge(_sync_album, album, found_album, stored, self.state, self.full)
+        elif self._may_have_moved(found_album):
+            self.held.append(found_album)
+            return
+        else:
+            self._add_album(found_album)
+        found_album.photos = {}  # planned: let them go
+
+    def finish(self, found, unreadable=()):
+        """Plan what becomes of the stored albums not found; return the plan."""
+        plan, state = self.plan, self.state
+        plan.errors[:0] = found.errors
+        protected = [nfc(directory.path) for directory in unreadable]
+        vanished = []
+        for key, album in state.albums.items():
+            if key in self.seen:
+                continue
+            if key[1] in self.unchanged:
+                plan.unchanged += 1
+            elif key in found.skipped or _is_below(key[1], protected):
+                plan.untouched.append(album)
+            else:
+                vanished.append(album)
+        moved = self._plan_moves(vanished)
+        plan.albums_remove = [album for album in vanished if album.pk not in moved]
+        plan.albums_remove.sort(key=lambda album: (album.dirpath, album.category))
+        plan.photos_in_removed = state.count_photos(plan.albums_remove)
+        for found_album in self.held:
+            self._add_album(found_album)
+        self.held = []
+        _check_safety(plan, state, bool(self.seen))
+        return plan
+
+    def _add_album(self, found_album):
+        self.plan.albums_add.append(found_album)
+        ref = -len(self.plan.albums_add)
+        self._merge(_add_photos, ref, _sorted_photos(found_album))
+        found_album.photos = {}
+
+    def _merge(self, planner, *args, **kwargs):
+        """Plan one album with ``planner`` into a plan of its own, date its
+        photos, then add it to the plan."""
+        part = Plan(photos_add=[], photos_remove=[], photos_redate=[])
+        part.photos_refresh = []
+        planner(part, *args, **kwargs)
+        if self.dates and (part.undated_added or part.undated_replaced):
+            self.dates(part)
+        self.plan.merge(part)
+
+    def _may_have_moved(self, found_album):
+        """Whether a stored album not found yet holds the same photo names."""
+        if not found_album.photos or not self.state.albums:
+            return False
+        if self.shapes is None:
+            self.shapes = _album_shapes()
+        names = found_album.photos.keys()
+        pks = self.shapes.get((len(names), min(names), max(names)), ())
+        return any(self.state.album_keys[pk] not in self.seen for pk in pks)
+
+    def _plan_moves(self, vanished):
+        """Pair held albums with vanished albums; plan the moves; return the
+        pks of the albums moved."""
+        if not (self.held and vanished):
+            return set()
+        stored = self.state.photos_of_albums([album.pk for album in vanished])
+        moves = _find_moves(vanished, self.held, stored)
+        for album, found_album in moves:
+            self.plan.albums_move.append((album, found_album))
+            photos = stored.get(album.pk, {})
+            self._merge(
+                _sync_album, album, found_album, photos, self.state, self.full, True
+            )
+            found_album.photos = {}
+        moved = {id(found_album) for _, found_album in moves}
+        self.held = [album for album in self.held if id(album) not in moved]
+        return {album.pk for album, _ in moves}
+
 
 def make_plan(found, state, unreadable=(), *, full=False, unchanged=()):
-    """Return the :class:`Plan` that turns ``state`` (database) into ``found``.
+    """Return the :class:`Plan` that turns ``state`` into ``found``, all at once."""
+    planner = Planner(state, full=full, unchanged=unchanged)
+    for album in sorted(found.albums.values(), key=lambda album: album.key):
+        planner.add(album)
+    return planner.finish(found, unreadable)
 
-    ``unchanged`` holds the NFC paths of directories whose files were not
-    listed because they have not changed since the last scan.
-    """
-    plan = Plan(errors=list(found.errors))
-    protected = [nfc(directory.path) for directory in unreadable]
-    vanished = []
-    for key, album in state.albums.items():
-        if key in found.albums:
-            _sync_album(plan, album, found.albums[key], state, full)
-        elif key[1] in unchanged:
-            plan.unchanged += 1
-        elif key in found.skipped or _is_below(key[1], protected):
-            plan.untouched.append(album)
-        else:
-            vanished.append(album)
-    new = [album for key, album in found.albums.items() if key not in state.albums]
-    # Rows sorted as the indexes sort them are inserted much faster.
-    new.sort(key=lambda album: (nfc(album.dirpath), album.category))
-    moves = _find_moves(vanished, new, state)
-    for album, found_album in moves:
-        plan.albums_move.append((album, found_album))
-        _sync_album(plan, album, found_album, state, full, moved=True)
-    moved = {id(found_album) for _, found_album in moves}
-    moved_pks = {album.pk for album, _ in moves}
-    plan.albums_remove = [album for album in vanished if album.pk not in moved_pks]
-    for found_album in new:
-        if id(found_album) not in moved:
-            plan.albums_add.append(found_album)
-            _add_photos(plan, found_album, _sorted_photos(found_album))
-    plan.albums_remove.sort(key=lambda album: (album.dirpath, album.category))
-    _check_safety(plan, state, found)
-    return plan
+
+def _album_shapes():
+    """Stored albums by (number of photos, first and last NFC name)."""
+    rows = (
+        Photo.objects.order_by()
+        .values_list("album")
+        .annotate(Count("pk"), Min("filename"), Max("filename"))
+    )
+    shapes = {}
+    for pk, count, first, last in rows:
+        shapes.setdefault((count, nfc(first), nfc(last)), []).append(pk)
+    return shapes
 
 
 def _is_below(dirpath, protected):
@@ -92,11 +212,11 @@ def _is_below(dirpath, protected):
     )
 
 
-def _sync_album(plan, album, found_album, state, full, moved=False):
-    """Plan the photo changes of an album present on both sides."""
+def _sync_album(plan, album, found_album, stored, state, full, moved=False):
+    """Plan the photo changes of an album present on both sides; ``stored``
+    maps NFC names to its ``StoredPhoto`` rows."""
     if not moved and album.dirpath != found_album.dirpath:
         plan.albums_rename.append((album, found_album.dirpath))  # normalisation
-    stored = state.photos.pop(album.pk, {})
     added = []
     for key, found_photo in sorted(found_album.photos.items()):
         row = stored.pop(key, None)
@@ -173,14 +293,15 @@ def _add_photos(plan, album_ref, found_photos):
         )
 
 
-def _find_moves(vanished, new, state):
-    """Pair vanished albums with new albums holding the same files (names, sizes)."""
+def _find_moves(vanished, held, stored):
+    """Pair vanished albums with held albums holding the same files (names,
+    sizes); ``stored`` maps the pks of vanished albums to their photos."""
     by_names = {}
-    for found_album in new:
+    for found_album in held:
         by_names.setdefault(frozenset(found_album.photos), []).append(found_album)
     moves = []
     for album in vanished:
-        photos = state.photos.get(album.pk)
+        photos = stored.get(album.pk)
         candidates = by_names.get(frozenset(photos or ()), [])
         if photos and len(candidates) == 1 and _same_sizes(photos, candidates[0]):
             moves.append((album, candidates.pop()))
@@ -195,12 +316,12 @@ def _same_sizes(photos, found_album):
     return True
 
 
-def _check_safety(plan, state, found):
+def _check_safety(plan, state, found_any):
     """Refuse to remove every album, or more than half of them, without force."""
     removed = plan.albums_remove
     if not removed:
         return
-    present = found.albums or plan.unchanged
+    present = found_any or plan.unchanged
     if present and len(removed) * 2 <= len(state.albums):
         return
     names = ", ".join(nfc(album.dirpath) for album in removed[:10])

@@ -45,8 +45,8 @@ def photo_lines(report):
     """Describe the photo changes, one line each."""
     plan, names = report.plan, report.album_names
     for photo in plan.photos_add:
-        ref = photo.album_id  # a pk, or the FoundAlbum of a new album
-        album = nfc(names[ref] if isinstance(ref, int) else ref.dirpath)
+        added = plan.added_album(photo.album_id)  # None: the pk of a stored album
+        album = nfc(names[photo.album_id] if added is None else added.dirpath)
         yield _("Adding photo %(name)s to album %(album)s") % {
             "name": nfc(photo.filename),
             "album": album,

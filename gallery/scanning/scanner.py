@@ -7,7 +7,9 @@ below, called in order by :func:`_run_phases`.
 
 import contextlib
 import dataclasses
+import functools
 import gc
+import os
 import re
 import time
 import typing
@@ -19,9 +21,9 @@ from django.utils.translation import gettext as _
 from ..conf import conf
 from ..storages import get_storage
 from .exifdates import fill_dates
-from .listing import ListingError, list_storage
-from .matching import Rules, match_listing, nfc
-from .planning import Plan, make_plan
+from .listing import ListingError, local_root, walk_storage
+from .matching import Matcher, Rules, nfc
+from .planning import Plan, Planner
 from .state import (
     RACY,
     Forgotten,
@@ -169,24 +171,32 @@ def _scan_with_memory(report, storage, options):
 
 
 def _run_phases(report, storage, memory, options, trusted):
-    """List, match, plan, apply and remember, filling ``report``."""
+    """List, match and plan directory by directory, apply and remember,
+    filling ``report``."""
     progress = options.progress or _no_progress
     progress("list", 0, None)
     known = memory.directories if trusted else None
-    listing = list_storage(storage, known, progress)
-    progress("match", 0, len(listing.files))
-    _match(report, listing, options)
-    unchanged = {nfc(path) for path in listing.unchanged}
-    progress("plan", 0, None)
+    listing, directories = walk_storage(storage, known, progress)
+    report.unreadable = listing.unreadable
     with transaction.atomic():
+        unchanged = _unchanged(storage, known)
         state = _read_state(report, memory, options, unchanged)
-        plan = _plan(report, state, options, unchanged)
+        dates = None
+        if conf.PHOTO_DATES == "exif" and not options.dry_run:
+            dates = functools.partial(fill_dates, storage=storage)
+        planner = Planner(state, full=options.full, dates=dates)
+        matcher = Matcher(options.rules, options.trace)
+        report.found = matcher.found
+        for _path, files in directories:
+            for found_album in matcher.match_directory(files):
+                planner.add(found_album)
+        progress("plan", 0, None)
+        state.photos.close()
+        plan = _plan(report, planner, memory, options, listing)
         if options.dry_run or (plan.refusal and not options.force):
             return
-        if conf.PHOTO_DATES == "exif":
-            fill_dates(plan, storage)
         progress("apply", 0, None)
-        _apply(report, plan)
+        _apply(report, plan, progress)
         _remember(report, memory, listing, options.rules)
         progress("apply", 1, 1)  # the last chance to stop before the commit
 
@@ -195,21 +205,29 @@ def _no_progress(phase, done, total):
     pass
 
 
-def _match(report, listing, options):
-    """Match the listed files against the rules; the listing lets them go."""
-    report.unreadable = listing.unreadable
-    report.found = match_listing(
-        listing, options.rules, options.trace, options.progress
-    )
-    report.unchanged_directories = len(listing.unchanged)
-    listing.files = []  # the albums found hold what the next phases need
+def _unchanged(storage, known):
+    """The NFC paths of the directories of ``known`` whose time is still the
+    one remembered: the listing will not read their files again."""
+    if not known:
+        return set()
+    root = local_root(storage)
+    unchanged = set()
+    for path, mtime in known.items():
+        try:
+            if os.stat(os.path.join(root, path)).st_mtime_ns == mtime:
+                unchanged.add(nfc(path))
+        except OSError:
+            pass
+    return unchanged
 
 
 def _read_state(report, memory, options, unchanged):
-    """Take the scan lock (unless a dry run) and read the albums and photos.
+    """Take the scan lock (unless a dry run) and read the albums; their
+    photos, but those of albums in ``unchanged``, are read as the planner
+    asks for them.
 
-    Raise :class:`Forgotten` if the directories in ``unchanged`` were trusted
-    but the rows or rules changed since the last scan.
+    Raise :class:`Forgotten` if directories are trusted to be unchanged but
+    the rows or rules changed since the last scan.
     """
     if not options.dry_run:
         wait_for_scan_lock(options.lock_wait)
@@ -220,21 +238,27 @@ def _read_state(report, memory, options, unchanged):
     return state
 
 
-def _plan(report, state, options, unchanged):
-    """Compare what was found with ``state``; return the :class:`Plan`."""
-    found = report.found
-    report.plan = plan = make_plan(
-        found, state, report.unreadable, full=options.full, unchanged=unchanged
-    )
-    found.forget_photos()  # lowers the peak memory of large scans
-    removed = {album.pk for album in plan.albums_remove}
-    report.photos_in_removed = sum(len(state.photos.get(pk, ())) for pk in removed)
+def _plan(report, planner, memory, options, listing):
+    """Finish the plan once every directory is planned; return it.
+
+    Raise :class:`Forgotten` as :func:`_read_state` does, for directories
+    that turned out unchanged only while the storage was listed.
+    """
+    state = planner.state
+    unchanged = {nfc(path) for path in listing.unchanged}
+    report.unchanged_directories = len(listing.unchanged)
+    verify = unchanged and not memory.verified
+    if verify and not memory.verify(options.rules, state.albums.values()):
+        raise Forgotten
+    planner.unchanged = unchanged
+    report.plan = plan = planner.finish(report.found, listing.unreadable)
+    report.photos_in_removed = plan.photos_in_removed
     return plan
 
 
-def _apply(report, plan):
+def _apply(report, plan, progress):
     """Write ``plan`` to the database."""
-    apply(plan)
+    apply(plan, progress)
     report.applied = True
     report.album_names.update((album.pk, album.dirpath) for album in plan.albums_add)
 

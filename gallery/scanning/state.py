@@ -7,14 +7,16 @@ import os
 from django.conf import settings
 from django.db import OperationalError, connection
 from django.db.models import Count, Max, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Album, Photo, ScanState
-from .bulk import insert_rows, prepare, update_rows
+from .bulk import insert_chunks, insert_rows, prepare, update_chunks
 from .listing import local_root
 from .matching import nfc
+from .order import directory_key_sql, ordered
 from .rows import NewPhoto, PhotoDate, PhotoVersion, StoredPhoto, stored_photos
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "Memory",
     "ScanBusy",
     "State",
+    "StoredPhotos",
     "apply",
     "read_state",
     "recall",
@@ -64,15 +67,15 @@ def wait_for_scan_lock(seconds):
         raise ScanBusy(_("Another scan is running; try again later.")) from exc
 
 
-@dataclasses.dataclass
 class State:
-    """Albums keyed by (category, NFC dirpath); photo rows by album pk, NFC name."""
+    """The stored albums, keyed by (category, NFC dirpath), and their photos,
+    read in the order of :mod:`.order` as the planner asks for them."""
 
-    albums: dict
-    photos: dict
-    as_text: object = None  # datetime -> stored text, when rows hold text
-
-    def __post_init__(self):
+    def __init__(self, albums, photos, as_text=None):
+        self.albums = albums
+        self.album_keys = {album.pk: key for key, album in albums.items()}
+        self.photos = photos  # StoredPhotos, or a dict of pk -> {name: row}
+        self.as_text = as_text  # datetime -> stored text, when rows hold text
         self.naive = not settings.USE_TZ  # read once: settings are slow to read
 
     def comparable(self, value):
@@ -84,31 +87,145 @@ class State:
     def version(self, stored):
         return stored.size, self.comparable(stored.modified), stored.etag
 
+    def photos_of(self, album):
+        """The stored photos of ``album``: a dict of NFC names to rows."""
+        if isinstance(self.photos, dict):
+            return self.photos.pop(album.pk, {})
+        return self.photos.of(album.pk)
+
+    def photos_of_albums(self, pks):
+        """The stored photos of the albums ``pks``, read again: pk -> photos."""
+        if isinstance(self.photos, dict):
+            return {pk: self.photos[pk] for pk in pks if pk in self.photos}
+        return self.photos.read_again(pks)
+
+    def count_photos(self, albums):
+        """How many photos the stored ``albums`` hold."""
+        if isinstance(self.photos, dict):
+            return sum(len(self.photos.get(album.pk, ())) for album in albums)
+        pks = [album.pk for album in albums]
+        return sum(
+            Photo.objects.filter(album__in=pks[start : start + _DELETE_BATCH]).count()
+            for start in range(0, len(pks), _DELETE_BATCH)
+        )
+
 
 def read_state(full=True, unchanged=()):
-    """Read every album, and the photos of albums not in ``unchanged``.
+    """Read every album; return the :class:`State` that reads the photos of
+    albums not in ``unchanged`` as the planner asks for them.
 
     ``unchanged`` holds the NFC paths of directories whose files were not
-    listed: their albums stay as they are. Two queries at most.
+    listed: their albums stay as they are. One query for the albums, one for
+    the photos, whatever their number.
     """
-    albums = {
-        (album.category, nfc(album.dirpath)): album
-        for album in Album.objects.order_by()
-    }
-    wanted = [a.pk for (_, path), a in albums.items() if path not in unchanged]
+    albums = Album.objects.order_by(*_album_order())
+    ranks, keyed = {}, {}
+    for album in albums:
+        key = (album.category, nfc(album.dirpath))
+        keyed[key] = album
+        if key[1] not in unchanged:
+            ranks[album.pk] = len(ranks)
     as_text = prepare(Photo._meta.get_field("modified"))
-    photos = {}
-    if wanted:
-        # A long list of pks costs more than reading every photo.
-        only = wanted if len(wanted) <= 500 < len(albums) else None
-        for row in stored_photos(_photo_rows(full, as_text, only)):
+    photos = StoredPhotos(ranks, full, as_text, len(ranks) < len(keyed))
+    return State(keyed, photos, as_text)
+
+
+def _album_order(prefix=""):
+    """The order of the stored albums: that of :mod:`.order`, then category and pk."""
+    dirpath = connection.ops.quote_name(Album._meta.db_table) + "." + "dirpath"
+    if not ordered():
+        return [f"{prefix}dirpath", f"{prefix}category", f"{prefix}pk"]
+    key = RawSQL(directory_key_sql(dirpath), ())
+    return [key.asc(), f"{prefix}category", f"{prefix}pk"]
+
+
+class StoredPhotos:
+    """The photos of the albums ranked in ``ranks`` (pk -> rank), read in one
+    query in that order, album by album, as :meth:`of` asks for them.
+
+    The photos of an album passed over (not asked for when the rows went
+    past it) are let go; asked for later, they are read again, as are those
+    of albums left out of ``ranks``. Databases that cannot sort in the scan's
+    order keep the photos passed over instead.
+    """
+
+    def __init__(self, ranks, full, as_text, some=False):
+        self.ranks = ranks
+        self.full = full
+        self.as_text = as_text  # read at the first album asked for
+        self.passed = set()  # pks of the albums passed over
+        self.kept = {}  # pk -> photos passed over, where the order is unknown
+        self.groups = self._groups(some) if ranks else _nothing()
+        self.ahead = None  # a group read before its turn
+
+    def of(self, pk):
+        """The photos of album ``pk``: a dict of NFC names to ``StoredPhoto``."""
+        if pk in self.kept:
+            return self.kept.pop(pk)
+        rank = self.ranks.get(pk)
+        if rank is None:  # thought unchanged, but changed since
+            return self.read_again([pk]).get(pk, {})
+        for group_pk, rows in self._next_groups():
+            if group_pk == pk:
+                return rows
+            if self.ranks[group_pk] > rank and ordered():
+                self.ahead = (group_pk, rows)
+                break
+            self._pass(group_pk, rows)
+        if pk in self.passed:  # passed over: the listing came in another order
+            return self.read_again([pk]).get(pk, {})
+        return {}
+
+    def read_again(self, pks):
+        """The photos of the albums ``pks``, in a query of their own."""
+        photos = {}
+        for row in stored_photos(_photo_rows(self.full, self.as_text, pks)):
             photos.setdefault(row.album_id, {})[nfc(row.filename)] = row
-    return State(albums, photos, as_text)
+        return photos
+
+    def close(self):
+        """Stop reading: the database is written next."""
+        self.groups.close()
+
+    def _pass(self, pk, rows):
+        self.passed.add(pk)
+        if not ordered():
+            self.kept[pk] = rows
+
+    def _next_groups(self):
+        """The groups from the one read ahead; stopping early keeps the rest."""
+        if self.ahead is not None:
+            group, self.ahead = self.ahead, None
+            yield group
+        while (group := next(self.groups, None)) is not None:
+            yield group
+
+    def _groups(self, some):
+        """(album pk, {NFC name: row}) of each album, in the order of ranks."""
+        wanted = list(self.ranks) if some and len(self.ranks) <= 500 else None
+        rows = stored_photos(
+            _photo_rows(self.full, self.as_text, wanted, in_order=True, stream=True)
+        )
+        ranks, pk, photos = self.ranks, None, {}
+        for row in rows:
+            if row.album_id != pk:
+                if photos:
+                    yield pk, photos
+                pk, photos = row.album_id, {}
+            if row.album_id in ranks:  # not an album left unchanged
+                photos[nfc(row.filename)] = row
+        if photos:
+            yield pk, photos
 
 
-def _photo_rows(full, as_text, albums=None):
+def _nothing():
+    yield from ()
+
+
+def _photo_rows(full, as_text, albums=None, in_order=False, stream=False):
     """Tuples of the ``StoredPhoto`` fields, of ``albums`` (pks) or all;
-    datetimes as stored text when ``as_text``."""
+    datetimes as stored text when ``as_text``; in the order of the albums
+    when ``in_order``; read as they are used when ``stream``."""
     date, modified = "date", "modified"
     if as_text:  # reading the text skips parsing every datetime
         date, modified = Cast("date", TextField()), Cast("modified", TextField())
@@ -119,34 +236,95 @@ def _photo_rows(full, as_text, albums=None):
     queryset = Photo.objects.order_by().values_list(*columns)
     if albums is not None:
         queryset = queryset.filter(album__in=albums)
+    if in_order:
+        queryset = queryset.order_by(*_album_order("album__"))
     if connection.vendor not in ("sqlite", "postgresql"):
         return queryset.iterator(chunk_size=10_000)
     # These drivers return the values Django would; skip its per-row work.
     sql, params = queryset.query.sql_with_params()
+    if stream:
+        return _streamed(sql, params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def apply(plan):
-    """Write ``plan`` to the database; run inside a transaction."""
+def _streamed(sql, params, size=10_000):
+    """The rows of a query, fetched ``size`` at a time (on PostgreSQL, from a
+    cursor on the server)."""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(size):
+            yield from rows
+
+
+def apply(plan, progress=None):
+    """Write ``plan`` to the database; run inside a transaction.
+
+    ``progress("apply", rows written, rows to write)`` is called as it goes.
+    """
+    written = Written(plan, progress)
     _delete_by_pk(Photo, [removal.id for removal in plan.photos_remove])
+    written.add(len(plan.photos_remove))
     _delete_by_pk(Album, [album.pk for album in plan.albums_remove])
     _update_albums(plan)
-    update_rows(Photo, PhotoVersion._fields[1:], plan.photos_refresh)
-    update_rows(Photo, PhotoDate._fields[1:], plan.photos_redate)
-    if plan.albums_add:
-        insert_rows(
-            Album,
-            ("category", "dirpath", "date", "name"),
-            [(a.category, a.dirpath, a.date, a.name) for a in plan.albums_add],
-        )
-        created = {(album.category, album.dirpath): album for album in plan.albums_add}
-        rows = Album.objects.values_list("category", "dirpath", "pk")
-        for category, dirpath, pk in rows:
-            if (category, dirpath) in created:
-                created[category, dirpath].pk = pk
-    insert_rows(Photo, NewPhoto._fields, plan.photos_add)
+    refreshed = written.counted(plan.photos_refresh)
+    update_chunks(Photo, PhotoVersion._fields[1:], refreshed)
+    update_chunks(Photo, PhotoDate._fields[1:], written.counted(plan.photos_redate))
+    created = _insert_albums(plan.albums_add)
+    rows = written.counted(plan.photos_add)
+    insert_chunks(Photo, NewPhoto._fields, rows, foreign=_resolver(created))
+
+
+class Written:
+    """Counts the rows written by :func:`apply` and tells ``progress``."""
+
+    def __init__(self, plan, progress):
+        self.progress = progress
+        self.total = len(plan.photos_remove) + len(plan.photos_refresh)
+        self.total += len(plan.photos_redate) + len(plan.photos_add)
+        self.done = 0
+
+    def add(self, count):
+        self.done += count
+        if self.progress and count:
+            self.progress("apply", self.done, self.total)
+
+    def counted(self, spool):
+        """The chunks of ``spool``, each counted once written."""
+        for chunk in _chunks(spool):
+            yield chunk
+            self.add(len(chunk))
+
+
+def _chunks(rows):
+    return rows.chunks() if hasattr(rows, "chunks") else [rows] if rows else []
+
+
+def _insert_albums(albums):
+    """Insert ``albums`` (``FoundAlbum``); return their pks, in order."""
+    if not albums:
+        return []
+    insert_rows(
+        Album,
+        ("category", "dirpath", "date", "name"),
+        [(a.category, a.dirpath, a.date, a.name) for a in albums],
+    )
+    created = {(album.category, album.dirpath): album for album in albums}
+    rows = Album.objects.values_list("category", "dirpath", "pk")
+    for category, dirpath, pk in rows:
+        if (category, dirpath) in created:
+            created[category, dirpath].pk = pk
+    return [album.pk for album in albums]
+
+
+def _resolver(created):
+    """Album references of ``NewPhoto`` rows as pks: -n is the n-th album created."""
+
+    def resolve(values):
+        return [created[-value - 1] if value < 0 else value for value in values]
+
+    return resolve
 
 
 def _delete_by_pk(model, pks):

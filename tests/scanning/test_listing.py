@@ -79,11 +79,11 @@ FakeS3Storage.__module__ = "storages.backends.s3"
 
 
 def test_s3_storages_use_the_flat_listing(monkeypatch):
-    flat = listing.Listing([StoredFile("a/1.jpg", 1, None, '"etag"')])
+    flat = [("a", [StoredFile("a/1.jpg", 1, None, '"etag"')])]
     module = types.ModuleType("gallery.scanning.listing_s3")
-    module.list_s3 = lambda storage, progress=None: flat
+    module.walk_s3 = lambda storage, listing, progress=None: iter(flat)
     monkeypatch.setitem(sys.modules, "gallery.scanning.listing_s3", module)
-    assert list_storage(FakeS3Storage()) is flat
+    assert list_storage(FakeS3Storage()).files == flat[0][1]
 
 
 def test_s3_storages_fall_back_to_listdir(monkeypatch):

@@ -6,8 +6,7 @@ import socket
 
 import pytest
 
-from gallery.scanning.listing import ListingError
-from gallery.scanning.listing_s3 import list_s3
+from gallery.scanning.listing import ListingError, list_storage
 from tests.fixtures.s3 import FailAfter, make_storage, no_retries, on_send
 
 pytestmark = pytest.mark.component
@@ -35,7 +34,7 @@ def test_size_etag_and_modified_come_from_the_listing(
     s3.put("photos", "2013/01_19_Snow/2013-01-19_19-12-43.jpg", body)
     s3_requests.watch(s3_photo_storage)
 
-    (file,) = list_s3(s3_photo_storage).files
+    (file,) = list_storage(s3_photo_storage).files
 
     assert file.name == "2013/01_19_Snow/2013-01-19_19-12-43.jpg"
     assert file.size == len(body)
@@ -53,7 +52,7 @@ def test_one_request_per_thousand_keys_whatever_the_directories(
     s3.seed("photos", dict.fromkeys(keys, b""))
     s3_requests.watch(s3_photo_storage)
 
-    listing = list_s3(s3_photo_storage)
+    listing = list_storage(s3_photo_storage)
 
     assert names(listing) == sorted(keys)
     assert listing.unreadable == []
@@ -64,7 +63,7 @@ def test_progress_after_each_page(s3, s3_photo_storage):
     s3.seed("photos", dict.fromkeys(album_keys(albums=250, photos=10), b""))
     progress = []
 
-    list_s3(s3_photo_storage, lambda *args: progress.append(args))
+    list_storage(s3_photo_storage, progress=lambda *args: progress.append(args))
 
     assert progress == [
         ("list", 1000, None),
@@ -87,25 +86,25 @@ def test_location_prefix_is_respected_and_removed(s3, s3_requests):
     )
     storage = s3.storage(bucket, location="gallery/photos")
 
-    assert names(list_s3(storage)) == ["2013/01_19_Snow/a.jpg", "b.jpg"]
+    assert names(list_storage(storage)) == ["2013/01_19_Snow/a.jpg", "b.jpg"]
 
 
 def test_folder_markers_are_not_files(s3, s3_photo_storage):
     keys = ["2013/", "2013/01_19_Snow/", "2013/01_19_Snow/a.jpg"]
     s3.seed("photos", dict.fromkeys(keys, b"a"))
 
-    assert names(list_s3(s3_photo_storage)) == ["2013/01_19_Snow/a.jpg"]
+    assert names(list_storage(s3_photo_storage)) == ["2013/01_19_Snow/a.jpg"]
 
 
 def test_empty_bucket_lists_nothing(s3_photo_storage):
-    assert list_s3(s3_photo_storage).files == []
+    assert list_storage(s3_photo_storage).files == []
 
 
 def test_missing_bucket_is_a_listing_error(s3):
     storage = s3.storage("no-such-bucket")
 
     with pytest.raises(ListingError) as info:
-        list_s3(storage)
+        list_storage(storage)
 
     message = str(info.value)
     assert "\n" not in message
@@ -124,7 +123,7 @@ def test_unreachable_endpoint_is_a_listing_error():
     storage = make_storage(endpoint, "photos", client_config=no_retries())
 
     with pytest.raises(ListingError) as info:
-        list_s3(storage)
+        list_storage(storage)
 
     message = str(info.value)
     assert "\n" not in message
@@ -137,4 +136,4 @@ def test_failure_after_the_first_page_loses_the_whole_listing(s3, s3_photo_stora
     on_send(storage, FailAfter(1))
 
     with pytest.raises(ListingError, match="Could not connect"):
-        list_s3(storage)
+        list_storage(storage)

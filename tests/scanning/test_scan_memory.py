@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import override_settings
 
 from gallery.models import Album, Photo, ScanState
-from gallery.scanning import listing
+from gallery.scanning import listing, scanner
 from gallery.scanning.scanner import scan
 
 pytestmark = pytest.mark.django_db
@@ -171,16 +171,16 @@ def test_dry_run_remembers_nothing(photo_tree):
 
 def test_change_while_listing_reads_everything_again(settled, monkeypatch):
     """A photo deleted between recalling and locking: the memory is not used."""
-    original = listing._list_local
+    original = scanner.walk_storage
     calls = []
 
-    def list_local(root, known=None, progress=None):
+    def walk_storage(storage, known=None, progress=None):
         calls.append(known)
         if len(calls) == 1:
             Photo.objects.filter(album__dirpath=RAIN).delete()
-        return original(root, known, progress)
+        return original(storage, known, progress)
 
-    monkeypatch.setattr(listing, "_list_local", list_local)
+    monkeypatch.setattr(scanner, "walk_storage", walk_storage)
     report = scan()
     assert [bool(known) for known in calls] == [True, False]
     assert report.counts["photos_added"] == 2

@@ -199,7 +199,7 @@ def test_state_rows_and_plan_rows_have_named_fields(photo_tree):
     scan()
     album = Album.objects.get()
     state = scan_state.read_state()
-    row = state.photos[album.pk]["2013-01-19_10-00-00.jpg"]
+    row = state.photos_of(album)["2013-01-19_10-00-00.jpg"]
     assert isinstance(row, StoredPhoto)
     assert (row.album_id, row.filename, row.size) == (
         album.pk,
@@ -411,14 +411,14 @@ def test_error_half_way_leaves_the_database_as_it_was(photo_tree, monkeypatch):
     before = contents()
     photo_tree.album(RAIN, 2, day="2013-02-01")
     (photo_tree.root / SNOW / "2013-01-19_10-00-00.jpg").unlink()
-    real_insert = scan_state.insert_rows
+    real_insert = scan_state.insert_chunks
 
-    def insert_rows(model, fields, rows):
+    def insert_chunks(model, fields, chunks, **kwargs):
         if model is Photo:
             raise DatabaseError("disk I/O error")
-        return real_insert(model, fields, rows)
+        return real_insert(model, fields, chunks, **kwargs)
 
-    monkeypatch.setattr(scan_state, "insert_rows", insert_rows)
+    monkeypatch.setattr(scan_state, "insert_chunks", insert_chunks)
     report = scan()
     assert report.fatal == "The scan failed and changed nothing: disk I/O error"
     assert contents() == before

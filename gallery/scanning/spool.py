@@ -1,0 +1,69 @@
+"""A list of rows that moves to a temporary file as it grows.
+
+A scan of a million photos plans a row for each new photo; the rows wait in
+memory up to a limit, then in a file, chunk by chunk, so that the memory of a
+scan does not grow with the number of photos it writes.
+"""
+
+import pickle
+import tempfile
+
+__all__ = ["Spool"]
+
+CHUNK = 100_000  # rows kept in memory; more move to the file, this many at a time
+
+
+class Spool:
+    """Rows appended in order and read back in order, any number of times."""
+
+    def __init__(self, chunk=CHUNK):
+        self.chunk = chunk
+        self.rows = []  # the rows not in the file yet
+        self.file = None
+        self.offsets = []  # where each chunk of the file starts
+        self.length = 0
+
+    def append(self, row):
+        self.rows.append(row)
+        self.length += 1
+        if len(self.rows) > self.chunk:
+            self._spill()
+
+    def extend(self, rows):
+        for row in rows:
+            self.append(row)
+
+    def __len__(self):
+        return self.length
+
+    def __bool__(self):
+        return self.length > 0
+
+    def __iter__(self):
+        for offset in self.offsets:
+            self.file.seek(offset)
+            yield from pickle.load(self.file)
+        yield from list(self.rows)
+
+    def chunks(self):
+        """The rows, as lists of at most ``chunk`` rows."""
+        for offset in self.offsets:
+            self.file.seek(offset)
+            yield pickle.load(self.file)
+        if self.rows:
+            yield list(self.rows)
+
+    def close(self):
+        """Forget every row and delete the file."""
+        if self.file is not None:
+            self.file.close()
+        self.file, self.offsets, self.rows, self.length = None, [], [], 0
+
+    def _spill(self):
+        if self.file is None:
+            # Closed by close(), or when the spool is collected.
+            self.file = tempfile.TemporaryFile(prefix="gallery-scan-")  # noqa: SIM115
+        self.file.seek(0, 2)
+        self.offsets.append(self.file.tell())
+        pickle.dump(self.rows, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.rows = []
