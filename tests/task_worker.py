@@ -20,8 +20,8 @@ def pause_before_commit(marker):
 
     apply = scanner.apply  # the scanner's name for state.apply
 
-    def apply_then_wait(plan):
-        apply(plan)
+    def apply_then_wait(plan, progress=None):
+        apply(plan, progress)
         Path(marker).touch()
         while True:  # until the test kills this worker
             time.sleep(1)

@@ -7,8 +7,10 @@ text Django stores on SQLite, and as aware or naive values, as Django would
 store them, on PostgreSQL.
 """
 
+import contextlib
 import functools
 import itertools
+import sqlite3
 
 from django.conf import settings
 from django.db import connection, models
@@ -87,8 +89,26 @@ def _execute_many(sql, columns, chunks, foreign=None):
     first = next(rows, None)
     if first is None:
         return
+    rows = itertools.chain([first], rows)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, itertools.chain([first], rows))
+        if connection.vendor == "sqlite":
+            _sqlite_execute_many(cursor, sql, rows)
+        else:
+            cursor.executemany(sql, rows)
+
+
+def _sqlite_execute_many(cursor, sql, rows):
+    """``executemany`` on SQLite, without Django's peek at the first row.
+
+    Django's SQLite cursor peeks through ``itertools.tee``, which then keeps
+    every row sent until the statement ends: all of them. The statement is
+    logged and its errors are Django's all the same.
+    """
+    sql = sql.replace("%s", "?")
+    log = getattr(cursor, "debug_sql", None)  # when queries are recorded
+    logged = log(sql, rows, many=True) if log else contextlib.nullcontext()
+    with logged, connection.wrap_database_errors:
+        sqlite3.Cursor.executemany(cursor.cursor, sql, rows)
 
 
 def _encode_rows(columns, rows, encoders, chunk=5_000):

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from ..conf import conf
 from ..models import Photo
-from .matching import nfc, too_long_for
+from .matching import nfc
 from .report import counted, number
 from .rows import NewPhoto, PhotoDate, PhotoRemoval, PhotoVersion
 from .spool import Spool
@@ -162,8 +162,7 @@ class Planner:
             return False
         if self.shapes is None:
             self.shapes = _album_shapes()
-        names = found_album.photos.keys()
-        pks = self.shapes.get((len(names), min(names), max(names)), ())
+        pks = self.shapes.get(_shape(found_album.photos), ())
         return any(self.state.album_keys[pk] not in self.seen for pk in pks)
 
     def _plan_moves(self, vanished):
@@ -171,6 +170,9 @@ class Planner:
         pks of the albums moved."""
         if not (self.held and vanished):
             return set()
+        shapes = {_shape(found_album.photos) for found_album in self.held}
+        candidates = {pk for shape in shapes for pk in self.shapes.get(shape, ())}
+        vanished = [album for album in vanished if album.pk in candidates]
         stored = self.state.photos_of_albums([album.pk for album in vanished])
         moves = _find_moves(vanished, self.held, stored)
         for album, found_album in moves:
@@ -191,6 +193,11 @@ def make_plan(found, state, unreadable=(), *, full=False, unchanged=()):
     for album in sorted(found.albums.values(), key=lambda album: album.key):
         planner.add(album)
     return planner.finish(found, unreadable)
+
+
+def _shape(photos):
+    """What a stored album must share with ``photos`` (NFC names) to be the same."""
+    return len(photos), min(photos), max(photos)
 
 
 def _album_shapes():
@@ -267,8 +274,9 @@ def _dated_by_exif(found_photo):
 def _add_photos(plan, album_ref, found_photos):
     rows = plan.photos_add
     by_exif = conf.PHOTO_DATES == "exif"
+    longest = Photo._meta.get_field("filename").max_length
     for found_photo in found_photos:
-        if too_long_for(Photo, "filename", found_photo.filename):
+        if len(found_photo.filename) > longest:
             path = nfc(found_photo.stored.name)
             plan.noisy.add(path.rpartition("/")[0])
             plan.errors.append(

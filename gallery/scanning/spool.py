@@ -7,6 +7,7 @@ scan does not grow with the number of photos it writes.
 
 import pickle
 import tempfile
+import weakref
 
 __all__ = ["Spool"]
 
@@ -16,8 +17,8 @@ CHUNK = 100_000  # rows kept in memory; more move to the file, this many at a ti
 class Spool:
     """Rows appended in order and read back in order, any number of times."""
 
-    def __init__(self, chunk=CHUNK):
-        self.chunk = chunk
+    def __init__(self, chunk=None):
+        self.chunk = chunk or CHUNK
         self.rows = []  # the rows not in the file yet
         self.file = None
         self.offsets = []  # where each chunk of the file starts
@@ -30,8 +31,11 @@ class Spool:
             self._spill()
 
     def extend(self, rows):
-        for row in rows:
-            self.append(row)
+        before = len(self.rows)
+        self.rows.extend(rows)
+        self.length += len(self.rows) - before
+        if len(self.rows) > self.chunk:
+            self._spill()
 
     def __len__(self):
         return self.length
@@ -61,8 +65,8 @@ class Spool:
 
     def _spill(self):
         if self.file is None:
-            # Closed by close(), or when the spool is collected.
             self.file = tempfile.TemporaryFile(prefix="gallery-scan-")  # noqa: SIM115
+            weakref.finalize(self, self.file.close)  # or at close()
         self.file.seek(0, 2)
         self.offsets.append(self.file.tell())
         pickle.dump(self.rows, self.file, protocol=pickle.HIGHEST_PROTOCOL)
