@@ -187,11 +187,13 @@ def _run_phases(report, storage, memory, options, trusted):
         planner = Planner(state, full=options.full, dates=dates)
         matcher = Matcher(options.rules, options.trace)
         report.found = matcher.found
-        for _path, files in directories:
-            for found_album in matcher.match_directory(files):
-                planner.add(found_album)
+        try:
+            for _path, files in directories:
+                for found_album in matcher.match_directory(files):
+                    planner.add(found_album)
+        finally:
+            state.photos.close()
         progress("plan", 0, None)
-        state.photos.close()
         plan = _plan(report, planner, memory, options, listing)
         if options.dry_run or (plan.refusal and not options.force):
             return

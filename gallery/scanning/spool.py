@@ -11,14 +11,16 @@ import weakref
 
 __all__ = ["Spool"]
 
-CHUNK = 100_000  # rows kept in memory; more move to the file, this many at a time
+CHUNK = 100_000  # rows kept in memory; beyond, they move to the file
+PIECE = 10_000  # rows written or read back at a time
 
 
 class Spool:
     """Rows appended in order and read back in order, any number of times."""
 
-    def __init__(self, chunk=None):
+    def __init__(self, chunk=None, piece=None):
         self.chunk = chunk or CHUNK
+        self.piece = piece or PIECE
         self.rows = []  # the rows not in the file yet
         self.file = None
         self.offsets = []  # where each chunk of the file starts
@@ -44,18 +46,16 @@ class Spool:
         return self.length > 0
 
     def __iter__(self):
-        for offset in self.offsets:
-            self.file.seek(offset)
-            yield from pickle.load(self.file)
-        yield from list(self.rows)
+        for chunk in self.chunks():
+            yield from chunk
 
     def chunks(self):
-        """The rows, as lists of at most ``chunk`` rows."""
+        """The rows, as lists of at most ``piece`` rows."""
         for offset in self.offsets:
             self.file.seek(offset)
             yield pickle.load(self.file)
-        if self.rows:
-            yield list(self.rows)
+        for start in range(0, len(self.rows), self.piece):
+            yield self.rows[start : start + self.piece]
 
     def close(self):
         """Forget every row and delete the file."""
@@ -68,6 +68,9 @@ class Spool:
             self.file = tempfile.TemporaryFile(prefix="gallery-scan-")  # noqa: SIM115
             weakref.finalize(self, self.file.close)  # or at close()
         self.file.seek(0, 2)
-        self.offsets.append(self.file.tell())
-        pickle.dump(self.rows, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+        # Piece by piece: pickle remembers every object of a dump until it ends.
+        for start in range(0, len(self.rows), self.piece):
+            self.offsets.append(self.file.tell())
+            piece = self.rows[start : start + self.piece]
+            pickle.dump(piece, self.file, protocol=pickle.HIGHEST_PROTOCOL)
         self.rows = []

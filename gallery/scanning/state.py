@@ -1,11 +1,12 @@
 """What the scanner reads from and writes to the database."""
 
+import contextlib
 import dataclasses
 import hashlib
 import os
 
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import DatabaseError, OperationalError, connection
 from django.db.models import Count, Max, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
@@ -184,8 +185,9 @@ class StoredPhotos:
         return photos
 
     def close(self):
-        """Stop reading: the database is written next."""
-        self.groups.close()
+        """Stop reading: the database is written next, or the scan failed."""
+        with contextlib.suppress(DatabaseError):  # the transaction failed
+            self.groups.close()
 
     def _pass(self, pk, rows):
         self.passed.add(pk)
@@ -261,19 +263,22 @@ def _streamed(sql, params, size=10_000):
 def apply(plan, progress=None):
     """Write ``plan`` to the database; run inside a transaction.
 
-    ``progress("apply", rows written, rows to write)`` is called as it goes.
+    ``progress("apply", rows written, rows to write)`` is called after each
+    statement, never during one: the callback may use the connection.
     """
     written = Written(plan, progress)
     _delete_by_pk(Photo, [removal.id for removal in plan.photos_remove])
     written.add(len(plan.photos_remove))
     _delete_by_pk(Album, [album.pk for album in plan.albums_remove])
     _update_albums(plan)
-    refreshed = written.counted(plan.photos_refresh)
-    update_chunks(Photo, PhotoVersion._fields[1:], refreshed)
-    update_chunks(Photo, PhotoDate._fields[1:], written.counted(plan.photos_redate))
+    update_chunks(Photo, PhotoVersion._fields[1:], _chunks(plan.photos_refresh))
+    written.add(len(plan.photos_refresh))
+    update_chunks(Photo, PhotoDate._fields[1:], _chunks(plan.photos_redate))
+    written.add(len(plan.photos_redate))
     created = _insert_albums(plan.albums_add)
-    rows = written.counted(plan.photos_add)
+    rows = _chunks(plan.photos_add)
     insert_chunks(Photo, NewPhoto._fields, rows, foreign=_resolver(created))
+    written.add(len(plan.photos_add))
 
 
 class Written:
@@ -289,12 +294,6 @@ class Written:
         self.done += count
         if self.progress and count:
             self.progress("apply", self.done, self.total)
-
-    def counted(self, spool):
-        """The chunks of ``spool``, each counted once written."""
-        for chunk in _chunks(spool):
-            yield chunk
-            self.add(len(chunk))
 
 
 def _chunks(rows):

@@ -113,13 +113,14 @@ def test_spilled_rows_are_written_and_reported_alike(tricky_tree, monkeypatch):
 
 
 def test_spool_reads_back_every_row_in_order_any_number_of_times():
-    rows = Spool(chunk=3)
+    rows = Spool(chunk=3, piece=2)
     rows.extend([(number, str(number)) for number in range(5)])
     rows.append((5, "5"))
     rows.extend([])
     assert len(rows) == 6 and rows
     assert list(rows) == list(rows) == [(n, str(n)) for n in range(6)]
-    # Beyond three rows, those in memory move to the file together.
-    assert [len(chunk) for chunk in rows.chunks()] == [5, 1]
+    # Beyond three rows, those in memory move to the file, two at a time.
+    assert [len(chunk) for chunk in rows.chunks()] == [2, 2, 1, 1]
+    assert rows.file is not None
     rows.close()
     assert list(rows) == [] and not rows
