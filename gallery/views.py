@@ -27,6 +27,7 @@ from .files import cachefiles, exports, location, serving, unavailable
 from .files.unavailable import when_storage_fails
 from .models import Album, Photo, ShareLogEntry
 from .pages.links import add_album_links, year_links
+from .pages.neighbours import photo_neighbours
 from .pages.ordering import (
     ALBUM_ORDER,
     PHOTO_ORDER,
@@ -218,20 +219,22 @@ class PhotoView(GalleryMixin, DetailView):
         return photo
 
     def get_neighbours(self):
-        """The photos of the album that may be linked to, in the album's order."""
+        """``(previous, next)``: the photos of the album that may be linked to."""
         photo, user = self.object, self.request.user
-        if self.grants is not None:
-            photos = Photo.objects.filter(album=photo.album_id)
-            photos = access.visible_photos(user, photos, self.grants)
-        else:
+        if self.grants is None:
             passes = bool(photo.album_visible and photo.album_inherit)
-            photos = access.visible_in_album(user, photo.album_id, passes)
-        return photos.only(*self.link_fields)
+            return photo_neighbours(user, photo, passes)
+        photos = Photo.objects.filter(album=photo.album_id)
+        photos = access.visible_photos(user, photos, self.grants)
+        photos = photos.only(*self.link_fields)
+        order = PHOTO_ORDER_IN_ALBUM  # the photos are all in the album
+        return tuple(
+            neighbour(photo, photos, order, forward) for forward in (False, True)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         photo = self.object
-        photos = self.get_neighbours()
         context["standard"] = SimpleLazyObject(lambda: preset("standard"))
         context["original_allowed"] = getattr(photo, "downloadable", True)
         context["photo_alt"] = alt = photo_alt(photo, photo.album_visible)
@@ -240,9 +243,11 @@ class PhotoView(GalleryMixin, DetailView):
         context["original_url"] = f"{original[0]}{photo.pk}{original[1]}"
         album = parts("gallery:album")
         context["album_url"] = f"{album[0]}{photo.album_id}{album[1]}"
-        for name, forward in (("previous_photo", False), ("next_photo", True)):
-            order = PHOTO_ORDER_IN_ALBUM  # the photos are all in the album
-            other = context[name] = neighbour(photo, photos, order, forward)
+        neighbours = zip(
+            ("previous_photo", "next_photo"), self.get_neighbours(), strict=True
+        )
+        for name, other in neighbours:
+            context[name] = other
             if other is not None:
                 other.url = photo_url(other.pk)
         return context

@@ -14,6 +14,7 @@ __all__ = [
     "PHOTO_ORDER_IN_ALBUM",
     "order_by",
     "neighbour",
+    "neighbour_queryset",
 ]
 
 ALBUM_ORDER = ("date", "name", "dirpath", "category", "pk")
@@ -63,7 +64,12 @@ def beyond(obj, fields, forward=True):
     return condition
 
 
+def neighbour_queryset(obj, queryset, fields, forward=True):
+    """``queryset`` after ``obj`` (before it unless ``forward``), nearest first."""
+    candidates = queryset.filter(beyond(obj, fields, forward))
+    return order_by(candidates, fields, reverse=not forward)
+
+
 def neighbour(obj, queryset, fields, forward=True):
     """The object after ``obj`` in ``queryset`` (before it unless ``forward``)."""
-    candidates = queryset.filter(beyond(obj, fields, forward))
-    return order_by(candidates, fields, reverse=not forward).first()
+    return neighbour_queryset(obj, queryset, fields, forward).first()
