@@ -27,7 +27,6 @@ from .files import cachefiles, exports, location, serving, unavailable
 from .files.unavailable import when_storage_fails
 from .models import Album, Photo, ShareLogEntry
 from .pages.links import add_album_links, year_links
-from .pages.neighbours import photo_neighbours
 from .pages.ordering import (
     ALBUM_ORDER,
     PHOTO_ORDER,
@@ -37,6 +36,7 @@ from .pages.ordering import (
 )
 from .pages.periods import album_periods
 from .pages.photolist import PhotoList
+from .pages.photopage import photo_neighbours, visible_photo
 from .pages.presets import preset
 from .pages.previews import attach_previews
 from .pages.search import search_albums
@@ -213,6 +213,11 @@ class PhotoView(GalleryMixin, DetailView):
         )
 
     def get_object(self, queryset=None):
+        if queryset is None and self.grants is None:
+            photo = visible_photo(self.request.user, self.kwargs[self.pk_url_kwarg])
+            if photo is None:
+                raise Http404
+            return photo  # the same as get_queryset() gives, quicker
         photo = super().get_object(queryset)
         if not hasattr(photo, "album_visible"):
             photo.album_visible = photo.album_inherit = True

@@ -22,7 +22,7 @@ from django.db import connections
 
 __all__ = ["prepared_rows"]
 
-_compiled = {}  # full key -> (model, sql, slots), or None if nothing can match
+_compiled = {}  # full key -> (sql, slots, columns), or None if nothing can match
 
 
 def marker(field, number):
@@ -52,18 +52,20 @@ def _name_of(names, param):
 
 
 def compile_prepared(build, fields, missing, connection):
-    """``(model, sql, slots)`` of ``build(**markers)``; ``None`` if it selects nothing.
+    """``(sql, slots, columns)`` of ``build(**markers)``, None if it selects nothing.
 
     Each slot is ``(name, parameter)``: the name of the value whose marker the
-    parameter is, or ``None`` for a parameter that stays.
+    parameter is, or ``None`` for a parameter that stays. ``columns`` are the
+    expressions selected, whose converters turn the database's values into
+    Python's.
     """
     values = {
         name: None if name in missing else marker(field, number)
         for number, (name, field) in enumerate(fields.items(), 1)
     }
-    queryset = build(**values)
+    compiler = build(**values).query.get_compiler(connection.alias)
     try:
-        sql, params = queryset.query.get_compiler(connection.alias).as_sql()
+        sql, params = compiler.as_sql()
     except EmptyResultSet:
         return None
     names = {
@@ -72,11 +74,27 @@ def compile_prepared(build, fields, missing, connection):
         if value is not None
     }
     slots = [(_name_of(names, param), param) for param in params]
-    return queryset.model, sql, slots
+    return sql, slots, [column for column, _, _ in compiler.select]
+
+
+def converted(rows, columns, connection):
+    """``rows`` with the values of ``columns`` converted, as querysets do."""
+    converters = []
+    for index, column in enumerate(columns):
+        functions = connection.ops.get_db_converters(column)
+        functions += column.get_db_converters(connection)
+        converters += [(index, function, column) for function in functions]
+    if not converters:
+        return rows
+    rows = [list(row) for row in rows]
+    for row in rows:
+        for index, function, column in converters:
+            row[index] = function(row[index], column, connection)
+    return rows
 
 
 def prepared_rows(key, build, fields, values, using="default"):
-    """The objects of ``build(**values)``, its SQL compiled once per ``key``.
+    """The rows of ``build(**values)``, a ``values_list()``, compiled once per ``key``.
 
     ``fields`` maps the name of each value to the model field it is compared
     with, which tells how the database receives it; ``key`` names everything
@@ -91,9 +109,11 @@ def prepared_rows(key, build, fields, values, using="default"):
         _compiled[full_key] = compiled
     if compiled is None:
         return []
-    model, sql, slots = compiled
+    sql, slots, columns = compiled
     params = [
         param if name is None else adapted(fields[name], values[name], connection)
         for name, param in slots
     ]
-    return list(model._default_manager.db_manager(using).raw(sql, params))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return converted(cursor.fetchall(), columns, connection)

@@ -1,4 +1,4 @@
-"""A photo's neighbours through compiled SQL agree with the querysets they come from."""
+"""The photo page's lookups through compiled SQL agree with the access rules."""
 
 import datetime
 
@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from gallery import access
 from gallery.models import Photo
 from gallery.pages import prepared
-from gallery.pages.neighbours import photo_neighbours
 from gallery.pages.ordering import PHOTO_ORDER_IN_ALBUM, neighbour
+from gallery.pages.photopage import photo_neighbours, visible_photo
 from tests.builders import (
     make_album,
     make_album_policy,
@@ -60,7 +60,15 @@ def test_neighbours_match_the_queryset(world, name, album_passes):
     user = visitors[name]
     for photo in Photo.objects.filter(album=album):
         found = photo_neighbours(user, photo, album_passes)
-        assert found == expected(user, photo, album_passes), (name, photo.filename)
+        wanted = expected(user, photo, album_passes)
+        assert found == wanted, (name, photo.filename)
+        for got, want in zip(found, wanted, strict=True):
+            if want is not None:
+                assert (got.date, got.filename, got.album_id) == (
+                    want.date,
+                    want.filename,
+                    want.album_id,
+                )
 
 
 def test_compiled_once_for_every_photo_and_user(world):
@@ -83,3 +91,18 @@ def test_values_are_parameters_not_sql(world):
     previous, _ = photo_neighbours(visitors["viewer"], photo, True)
     assert previous.filename == "d.jpg"
     assert Photo.objects.filter(album=album).count() == 7
+
+
+@pytest.mark.parametrize("name", ["anonymous", "member", "stranger", "viewer"])
+def test_visible_photo_follows_the_rules(world, name):
+    album, visitors = world
+    user = visitors[name]
+    for photo in Photo.objects.filter(album=album).select_related("album"):
+        found = visible_photo(user, photo.pk)
+        if not access.can_see_photo(user, photo):
+            assert found is None, photo.filename
+            continue
+        assert (found.filename, found.date) == (photo.filename, photo.date)
+        assert found.album.name == album.name
+        assert bool(found.album_visible) == access.can_see_album(user, album)
+    assert visible_photo(user, 2_000_000_000) is None
