@@ -61,7 +61,19 @@ def beyond(obj, fields, forward=True):
         nullable = _nullable(type(obj), field)
         condition |= same & _step(field, value, forward, nullable)
         same &= Q(**{f"{field}__isnull": True} if value is None else {field: value})
-    return condition
+    return _bounded(condition, obj, fields[0], forward)
+
+
+def _bounded(condition, obj, field, forward):
+    """``condition`` and the range it implies on ``field``, where it is one.
+
+    The range adds nothing to the rows selected, but lets the database start
+    reading an index at ``obj`` instead of at one end.
+    """
+    value = getattr(obj, field)
+    if value is None or (_nullable(type(obj), field) and not forward):
+        return condition
+    return condition & Q(**{f"{field}__{'gte' if forward else 'lte'}": value})
 
 
 def neighbour_queryset(obj, queryset, fields, forward=True):
