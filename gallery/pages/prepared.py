@@ -15,6 +15,7 @@ as such (``IS NULL``): which values are missing is part of the key too.
 
 import datetime
 import uuid
+import weakref
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -23,6 +24,7 @@ from django.db import connections
 __all__ = ["prepared_rows"]
 
 _compiled = {}  # full key -> (sql, slots, columns), or None if nothing can match
+_converters = weakref.WeakKeyDictionary()  # connection -> {full key: converters}
 
 
 def marker(field, number):
@@ -77,13 +79,18 @@ def compile_prepared(build, fields, missing, connection):
     return sql, slots, [column for column, _, _ in compiler.select]
 
 
-def converted(rows, columns, connection):
-    """``rows`` with the values of ``columns`` converted, as querysets do."""
+def converters_of(columns, connection):
+    """``(index, function, column)`` for each converter of the values of ``columns``."""
     converters = []
     for index, column in enumerate(columns):
         functions = connection.ops.get_db_converters(column)
         functions += column.get_db_converters(connection)
         converters += [(index, function, column) for function in functions]
+    return converters
+
+
+def converted(rows, converters, connection):
+    """``rows`` with their values converted, as querysets do."""
     if not converters:
         return rows
     rows = [list(row) for row in rows]
@@ -114,6 +121,11 @@ def prepared_rows(key, build, fields, values, using="default"):
         param if name is None else adapted(fields[name], values[name], connection)
         for name, param in slots
     ]
+    # Converters may be methods of the connection: each keeps its own.
+    known = _converters.setdefault(connection, {})
+    converters = known.get(full_key)
+    if converters is None:
+        converters = known[full_key] = converters_of(columns, connection)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return converted(cursor.fetchall(), columns, connection)
+        return converted(cursor.fetchall(), converters, connection)
