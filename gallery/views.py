@@ -88,6 +88,7 @@ class AlbumListMixin(GalleryMixin):
             albums = access.visible_albums_per_row(user, self.show_public)
         else:
             albums = access.visible_albums(user, self.show_public, grants=grants)
+        if grants is not None:
             albums = albums.annotate(shared=access.is_shared(grants))
         return albums.order_by(*self.get_ordering())
 
