@@ -62,6 +62,16 @@ class GalleryMixin:
     def grants(self):
         return access.grants(self.request)
 
+    def visible_albums(self, include_public=True, per_row=False):
+        """The albums the visitor may see; ``per_row``: tested row by row.
+
+        Share links are always checked with the whole set of albums they open.
+        """
+        user, grants = self.request.user, self.grants
+        if grants is None and per_row:
+            return access.visible_albums_per_row(user, include_public)
+        return access.visible_albums(user, include_public, grants=grants)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = conf.TITLE
@@ -83,13 +93,9 @@ class AlbumListMixin(GalleryMixin):
     per_row = False
 
     def get_queryset(self):
-        user, grants = self.request.user, self.grants
-        if grants is None and self.per_row:
-            albums = access.visible_albums_per_row(user, self.show_public)
-        else:
-            albums = access.visible_albums(user, self.show_public, grants=grants)
-        if grants is not None:
-            albums = albums.annotate(shared=access.is_shared(grants))
+        albums = self.visible_albums(self.show_public, self.per_row)
+        if self.grants is not None:
+            albums = albums.annotate(shared=access.is_shared(self.grants))
         return albums.order_by(*self.get_ordering())
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
@@ -161,10 +167,10 @@ class AlbumView(GalleryMixin, DetailView):
     model = Album
 
     def get_queryset(self):
-        user, grants = self.request.user, self.grants
-        if grants is None:
-            return access.visible_albums_per_row(user)
-        albums = access.visible_albums(user, grants=grants)
+        albums = self.visible_albums(per_row=True)
+        if self.grants is None:
+            return albums
+        user = self.request.user
         archive_grants = access.grants(self.request, "archive")
         return albums.annotate(
             downloadable=access.may_download_album(user, archive_grants)
@@ -178,11 +184,7 @@ class AlbumView(GalleryMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, grants = self.request.user, self.grants
-        if grants is None:
-            albums = access.visible_albums_per_row(user, self.show_public)
-        else:
-            albums = access.visible_albums(user, self.show_public, grants=grants)
+        albums = self.visible_albums(self.show_public, per_row=True)
         context["photos"] = photos = self.get_photos()
         context["exportable"] = bool(photos) and getattr(
             self.object, "downloadable", True
