@@ -36,6 +36,7 @@ from .pages.ordering import (
 )
 from .pages.periods import album_periods
 from .pages.photolist import PhotoList
+from .pages.photopage import photo_neighbours, visible_photo
 from .pages.presets import preset
 from .pages.previews import attach_previews
 from .pages.search import search_albums
@@ -61,6 +62,16 @@ class GalleryMixin:
     def grants(self):
         return access.grants(self.request)
 
+    def visible_albums(self, include_public=True, per_row=False):
+        """The albums the visitor may see; ``per_row``: tested row by row.
+
+        Share links are always checked with the whole set of albums they open.
+        """
+        user, grants = self.request.user, self.grants
+        if grants is None and per_row:
+            return access.visible_albums_per_row(user, include_public)
+        return access.visible_albums(user, include_public, grants=grants)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = conf.TITLE
@@ -77,12 +88,14 @@ class AlbumListMixin(GalleryMixin):
     date_field = "date"
     paginate_by = 20
     ordering = tuple(f"-{field}" for field in ALBUM_ORDER)
+    # Test each album's policy row by row (pages of a period: the albums in
+    # it are few), rather than reading every policy that admits the visitor.
+    per_row = False
 
     def get_queryset(self):
-        user, grants = self.request.user, self.grants
-        albums = access.visible_albums(user, self.show_public, grants=grants)
-        if grants is not None:
-            albums = albums.annotate(shared=access.is_shared(grants))
+        albums = self.visible_albums(self.show_public, self.per_row)
+        if self.grants is not None:
+            albums = albums.annotate(shared=access.is_shared(self.grants))
         return albums.order_by(*self.get_ordering())
 
     def get_date_list(self, queryset, date_type=None, ordering="ASC"):
@@ -131,6 +144,7 @@ class GalleryYearView(AlbumListMixin, YearArchiveView):
 
     allow_empty = False
     make_object_list = True
+    per_row = True
 
     def get_dated_queryset(self, **lookup):
         """The albums of the year; :meth:`get_date_list` raises 404 if there are none.
@@ -153,10 +167,10 @@ class AlbumView(GalleryMixin, DetailView):
     model = Album
 
     def get_queryset(self):
-        user, grants = self.request.user, self.grants
-        albums = access.visible_albums(user, grants=grants)
-        if grants is None:
+        albums = self.visible_albums(per_row=True)
+        if self.grants is None:
             return albums
+        user = self.request.user
         archive_grants = access.grants(self.request, "archive")
         return albums.annotate(
             downloadable=access.may_download_album(user, archive_grants)
@@ -164,13 +178,13 @@ class AlbumView(GalleryMixin, DetailView):
 
     def get_photos(self):
         photos = Photo.objects.filter(album=self.object)
-        photos = access.visible_photos(self.request.user, photos, self.grants)
+        user, album = self.request.user, [self.object.pk]
+        photos = access.visible_photos(user, photos, self.grants, albums=album)
         return PhotoList(order_by(photos, PHOTO_ORDER), self.object)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, grants = self.request.user, self.grants
-        albums = access.visible_albums(user, self.show_public, grants=grants)
+        albums = self.visible_albums(self.show_public, per_row=True)
         context["photos"] = photos = self.get_photos()
         context["exportable"] = bool(photos) and getattr(
             self.object, "downloadable", True
@@ -212,26 +226,33 @@ class PhotoView(GalleryMixin, DetailView):
         )
 
     def get_object(self, queryset=None):
+        if queryset is None and self.grants is None:
+            photo = visible_photo(self.request.user, self.kwargs[self.pk_url_kwarg])
+            if photo is None:
+                raise Http404
+            return photo  # the same as get_queryset() gives, quicker
         photo = super().get_object(queryset)
         if not hasattr(photo, "album_visible"):
             photo.album_visible = photo.album_inherit = True
         return photo
 
     def get_neighbours(self):
-        """The photos of the album that may be linked to, in the album's order."""
+        """``(previous, next)``: the photos of the album that may be linked to."""
         photo, user = self.object, self.request.user
-        if self.grants is not None:
-            photos = Photo.objects.filter(album=photo.album_id)
-            photos = access.visible_photos(user, photos, self.grants)
-        else:
+        if self.grants is None:
             passes = bool(photo.album_visible and photo.album_inherit)
-            photos = access.visible_in_album(user, photo.album_id, passes)
-        return photos.only(*self.link_fields)
+            return photo_neighbours(user, photo, passes)
+        photos = Photo.objects.filter(album=photo.album_id)
+        photos = access.visible_photos(user, photos, self.grants)
+        photos = photos.only(*self.link_fields)
+        order = PHOTO_ORDER_IN_ALBUM  # the photos are all in the album
+        return tuple(
+            neighbour(photo, photos, order, forward) for forward in (False, True)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         photo = self.object
-        photos = self.get_neighbours()
         context["standard"] = SimpleLazyObject(lambda: preset("standard"))
         context["original_allowed"] = getattr(photo, "downloadable", True)
         context["photo_alt"] = alt = photo_alt(photo, photo.album_visible)
@@ -240,9 +261,11 @@ class PhotoView(GalleryMixin, DetailView):
         context["original_url"] = f"{original[0]}{photo.pk}{original[1]}"
         album = parts("gallery:album")
         context["album_url"] = f"{album[0]}{photo.album_id}{album[1]}"
-        for name, forward in (("previous_photo", False), ("next_photo", True)):
-            order = PHOTO_ORDER_IN_ALBUM  # the photos are all in the album
-            other = context[name] = neighbour(photo, photos, order, forward)
+        neighbours = zip(
+            ("previous_photo", "next_photo"), self.get_neighbours(), strict=True
+        )
+        for name, other in neighbours:
+            context[name] = other
             if other is not None:
                 other.url = photo_url(other.pk)
         return context

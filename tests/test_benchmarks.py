@@ -1,5 +1,6 @@
 """The command line, the timing policy, the settings and the table of the benchmarks."""
 
+import dataclasses
 import json
 import types
 
@@ -158,3 +159,21 @@ def test_floor_script_times_the_floor_and_the_scan_of_a_small_tree():
     assert lines[0] == "6 photos in 3 albums"
     assert lines[1].startswith("floor: ") and lines[2].startswith("scan:  ")
     assert lines[3].startswith("scan / floor: ")
+
+
+def test_scale_goals_compare_each_page_at_both_sizes(monkeypatch):
+    from tests.benchmarks import bench_scale
+
+    monkeypatch.setattr(bench_scale, "WORKLOADS", [("index", None, "index")])
+    rows = [
+        Row("index@10", "index, 3,000 photos", None, 0.010, "s"),
+        Row("index, queries@10", "index, queries", None, 4),
+        Row("index@100", "index, 12,000 photos", None, 0.016, "s"),
+        Row("index, queries@100", "index, queries", None, 5),
+    ]
+    time, queries = bench_scale.goals(rows)
+    assert (time.measured, time.ok) == ("1.60x", False)
+    assert (queries.measured, queries.ok) == ("4 -> 5", False)
+    rows[2:] = [dataclasses.replace(rows[2], current=0.012), rows[3]]
+    rows[3] = dataclasses.replace(rows[3], current=4)
+    assert [goal.ok for goal in bench_scale.goals(rows)] == [True, True]

@@ -4,6 +4,8 @@
 * :mod:`.photolist` lists an album's photos without model objects;
 * :mod:`.previews` picks album previews without loading every photo;
 * :mod:`.ordering` orders albums and photos and finds neighbours;
+* :mod:`.photopage` looks up a photo and its neighbours with SQL compiled
+  once per kind of visitor (:mod:`.prepared`);
 * :mod:`.periods` groups albums by year and month;
 * :mod:`.search` matches the search box.
 

@@ -14,6 +14,7 @@ __all__ = [
     "PHOTO_ORDER_IN_ALBUM",
     "order_by",
     "neighbour",
+    "neighbour_queryset",
 ]
 
 ALBUM_ORDER = ("date", "name", "dirpath", "category", "pk")
@@ -60,10 +61,27 @@ def beyond(obj, fields, forward=True):
         nullable = _nullable(type(obj), field)
         condition |= same & _step(field, value, forward, nullable)
         same &= Q(**{f"{field}__isnull": True} if value is None else {field: value})
-    return condition
+    return _bounded(condition, obj, fields[0], forward)
+
+
+def _bounded(condition, obj, field, forward):
+    """``condition`` and the range it implies on ``field``, where it is one.
+
+    The range adds nothing to the rows selected, but lets the database start
+    reading an index at ``obj`` instead of at one end.
+    """
+    value = getattr(obj, field)
+    if value is None or (_nullable(type(obj), field) and not forward):
+        return condition
+    return condition & Q(**{f"{field}__{'gte' if forward else 'lte'}": value})
+
+
+def neighbour_queryset(obj, queryset, fields, forward=True):
+    """``queryset`` after ``obj`` (before it unless ``forward``), nearest first."""
+    candidates = queryset.filter(beyond(obj, fields, forward))
+    return order_by(candidates, fields, reverse=not forward)
 
 
 def neighbour(obj, queryset, fields, forward=True):
     """The object after ``obj`` in ``queryset`` (before it unless ``forward``)."""
-    candidates = queryset.filter(beyond(obj, fields, forward))
-    return order_by(candidates, fields, reverse=not forward).first()
+    return neighbour_queryset(obj, queryset, fields, forward).first()

@@ -42,8 +42,10 @@ class KeyList(Aggregate):
 
 def photo_keys(albums, user, grants=None):
     """Rows ``(album pk, number of visible photos, their pks as a string)``."""
-    photos = Photo.objects.filter(album__in=[album.pk for album in albums])
-    photos = access.visible_photos(user, photos, grants).order_by().values("album")
+    keys = [album.pk for album in albums]
+    photos = Photo.objects.filter(album__in=keys)
+    photos = access.visible_photos(user, photos, grants, albums=keys)
+    photos = photos.order_by().values("album")
     photos = photos.annotate(count=Count("pk"), keys=KeyList())
     return photos.values_list("album", "count", "keys")
 

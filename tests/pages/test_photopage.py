@@ -1,0 +1,108 @@
+"""The photo page's lookups through compiled SQL agree with the access rules."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gallery import access
+from gallery.models import Photo
+from gallery.pages import prepared
+from gallery.pages.ordering import PHOTO_ORDER_IN_ALBUM, neighbour
+from gallery.pages.photopage import photo_neighbours, visible_photo
+from tests.builders import (
+    make_album,
+    make_album_policy,
+    make_group,
+    make_photo,
+    make_photo_policy,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime.datetime(2013, 1, 19, 12, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def world():
+    """An album shared with a group, photos with equal, missing and own policies."""
+    family = make_group("family")
+    member = make_user("member", groups=[family])
+    album = make_album()
+    make_album_policy(album, groups=[family])
+    specs = [("a.jpg", None), ("b.jpg", None), ("c.jpg", NOON), ("d.jpg", NOON)]
+    specs += [("e.jpg", NOON + datetime.timedelta(hours=1)), ("f.jpg", None)]
+    photos = [make_photo(album, name, date=date) for name, date in specs]
+    make_photo_policy(photos[1], public=True)  # seen by anybody
+    make_photo_policy(photos[3])  # seen by nobody but see-all users
+    visitors = {
+        "anonymous": AnonymousUser(),
+        "member": member,
+        "stranger": make_user("stranger"),
+        "viewer": make_user("viewer", perms=["gallery.view"]),
+    }
+    return album, visitors
+
+
+def expected(user, photo, album_passes):
+    photos = access.visible_in_album(user, photo.album_id, album_passes)
+    order = PHOTO_ORDER_IN_ALBUM
+    return tuple(neighbour(photo, photos, order, forward) for forward in (False, True))
+
+
+@pytest.mark.parametrize("album_passes", [True, False])
+@pytest.mark.parametrize("name", ["anonymous", "member", "stranger", "viewer"])
+def test_neighbours_match_the_queryset(world, name, album_passes):
+    album, visitors = world
+    user = visitors[name]
+    for photo in Photo.objects.filter(album=album):
+        found = photo_neighbours(user, photo, album_passes)
+        wanted = expected(user, photo, album_passes)
+        assert found == wanted, (name, photo.filename)
+        for got, want in zip(found, wanted, strict=True):
+            if want is not None:
+                assert (got.date, got.filename, got.album_id) == (
+                    want.date,
+                    want.filename,
+                    want.album_id,
+                )
+
+
+def test_compiled_once_for_every_photo_and_user(world):
+    album, visitors = world
+    photos = list(Photo.objects.filter(album=album, date__isnull=False))
+    photo_neighbours(visitors["member"], photos[0], True)
+    compiled = len(prepared._compiled)
+    other = make_user("other", groups=list(visitors["member"].groups.all()))
+    access.can_see_everything(other)  # its permissions, fetched once per request
+    with CaptureQueriesContext(connection) as queries:
+        found = photo_neighbours(other, photos[-1], True)
+    assert len(prepared._compiled) == compiled  # the same SQL, other values
+    assert len(queries) == 2
+    assert found == expected(other, photos[-1], True)
+
+
+def test_values_are_parameters_not_sql(world):
+    album, visitors = world
+    photo = make_photo(album, "x'); DROP TABLE gallery_photo; --.jpg", date=NOON)
+    previous, _ = photo_neighbours(visitors["viewer"], photo, True)
+    assert previous.filename == "d.jpg"
+    assert Photo.objects.filter(album=album).count() == 7
+
+
+@pytest.mark.parametrize("name", ["anonymous", "member", "stranger", "viewer"])
+def test_visible_photo_follows_the_rules(world, name):
+    album, visitors = world
+    user = visitors[name]
+    for photo in Photo.objects.filter(album=album).select_related("album"):
+        found = visible_photo(user, photo.pk)
+        if not access.can_see_photo(user, photo):
+            assert found is None, photo.filename
+            continue
+        assert (found.filename, found.date) == (photo.filename, photo.date)
+        assert found.album.name == album.name
+        assert bool(found.album_visible) == access.can_see_album(user, album)
+    assert visible_photo(user, 2_000_000_000) is None
