@@ -1,6 +1,7 @@
 """The command line, the timing policy, the settings and the table of the benchmarks."""
 
 import json
+import sys
 import types
 
 from tests.benchmarks import baseline, run_all, table, workspace
@@ -77,14 +78,42 @@ def module(worker=None):
     return types.SimpleNamespace(__doc__=doc, __file__="/x/bench_s3.py", worker=worker)
 
 
-def test_main_runs_the_worker_of_one_side(capsys):
+def test_main_runs_the_worker_of_one_side(capsys, monkeypatch):
     def worker(side, *args):
         return {"side": side, "args": args}
 
+    monkeypatch.delitem(sys.modules, "gallery")  # 0.9.1's is not importable here
     argv = ["--worker", "baseline", "a", "1"]
     assert baseline.main(module(worker), argv) == 0
     result = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert result == {"side": "baseline", "args": ["a", "1"]}
+
+
+def imported_gallery(monkeypatch, root):
+    module = types.SimpleNamespace(__file__=str(root / "gallery" / "__init__.py"))
+    monkeypatch.setitem(sys.modules, "gallery", module)
+
+
+def test_the_current_worker_fails_with_the_gallery_of_another_checkout(
+    capsys, monkeypatch, tmp_path
+):
+    imported_gallery(monkeypatch, tmp_path)
+    argv = ["--worker", "current"]
+    assert baseline.main(module(lambda side: {"t": 1}), argv) == 1
+    output = capsys.readouterr()
+    assert output.out == ""
+    assert output.err == (
+        f"the current worker imported the gallery of {tmp_path}/gallery/__init__.py\n"
+    )
+
+
+def test_each_worker_must_import_the_gallery_of_its_side(monkeypatch, tmp_path):
+    imported_gallery(monkeypatch, baseline.ROOT)
+    assert baseline.wrong_gallery("current") == ""
+    assert baseline.wrong_gallery("baseline").startswith("the baseline worker ")
+    imported_gallery(monkeypatch, tmp_path)
+    assert baseline.wrong_gallery("baseline") == ""
+    assert baseline.wrong_gallery("current").startswith("the current worker ")
 
 
 def test_main_runs_its_topic_as_run_all_does(monkeypatch):
@@ -158,3 +187,4 @@ def test_floor_script_times_the_floor_and_the_scan_of_a_small_tree():
     assert lines[0] == "6 photos in 3 albums"
     assert lines[1].startswith("floor: ") and lines[2].startswith("scan:  ")
     assert lines[3].startswith("scan / floor: ")
+    assert lines[4] == "same rows: yes"
