@@ -24,10 +24,8 @@ from pathlib import Path
 PER_ALBUM = 100
 ALBUMS = {False: (1_000, 10_000), True: (100, 1_000)}  # quick -> smaller, larger
 MEMORY_GROWTH = 1.5  # at most, from the smaller size to the larger
-SCANS = [  # key, label, best of how many
-    ("initial", "initial scan", 1),
-    ("rescan", "rescan, nothing changed", 3),
-]
+SCANS = [("initial", "initial scan"), ("rescan", "rescan, nothing changed")]
+RUNS = {"initial": 1, "rescan": 3}  # the best of how many, in one process
 FIGURES = [  # key, label, unit
     ("seconds", "", "s"),
     ("queries", ", SQL queries", ""),
@@ -53,7 +51,7 @@ def worker(side, kind, root, database):
     storages = folder_storages(root, database + ".cache")
     setup_django(storages, database=database, **scan_settings(SCAN_TIME_ZONE))
     queries = []
-    seconds = best_time(counted(scan, queries), dict(SCANS)[kind])
+    seconds = best_time(counted(scan, queries), RUNS[kind])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     from gallery.models import Photo
 
@@ -74,8 +72,7 @@ def scans(albums, workdir):
     make_tree(root, albums, PER_ALBUM)
     written = time.perf_counter()
     results = {
-        kind: run_worker("current", __file__, kind, root, database)
-        for kind, _, _ in SCANS
+        kind: run_worker("current", __file__, kind, root, database) for kind, _ in SCANS
     }
     for figures in results.values():
         assert figures["photos"] == albums * PER_ALBUM, figures
@@ -101,7 +98,7 @@ def size_rows(albums, workdir):
             results[kind][figure],
             unit,
         )
-        for kind, label, _ in SCANS
+        for kind, label in SCANS
         for figure, suffix, unit in FIGURES
     ]
 
@@ -125,7 +122,7 @@ def goals(rows):
     figures = {row.key: row.current for row in rows}
     small, large = sorted({int(key.split()[0]) for key in figures})
     results = []
-    for kind, label, _ in SCANS:
+    for kind, label in SCANS:
         before, after = (figures[f"{size} {kind} peak_mb"] for size in (small, large))
         growth = after / before
         results.append(
