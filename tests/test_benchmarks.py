@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import sys
 import types
 
 from tests.benchmarks import baseline, run_all, table, workspace
@@ -78,14 +79,42 @@ def module(worker=None):
     return types.SimpleNamespace(__doc__=doc, __file__="/x/bench_s3.py", worker=worker)
 
 
-def test_main_runs_the_worker_of_one_side(capsys):
+def test_main_runs_the_worker_of_one_side(capsys, monkeypatch):
     def worker(side, *args):
         return {"side": side, "args": args}
 
+    monkeypatch.delitem(sys.modules, "gallery")  # 0.9.1's is not importable here
     argv = ["--worker", "baseline", "a", "1"]
     assert baseline.main(module(worker), argv) == 0
     result = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert result == {"side": "baseline", "args": ["a", "1"]}
+
+
+def imported_gallery(monkeypatch, root):
+    module = types.SimpleNamespace(__file__=str(root / "gallery" / "__init__.py"))
+    monkeypatch.setitem(sys.modules, "gallery", module)
+
+
+def test_the_current_worker_fails_with_the_gallery_of_another_checkout(
+    capsys, monkeypatch, tmp_path
+):
+    imported_gallery(monkeypatch, tmp_path)
+    argv = ["--worker", "current"]
+    assert baseline.main(module(lambda side: {"t": 1}), argv) == 1
+    output = capsys.readouterr()
+    assert output.out == ""
+    assert output.err == (
+        f"the current worker imported the gallery of {tmp_path}/gallery/__init__.py\n"
+    )
+
+
+def test_each_worker_must_import_the_gallery_of_its_side(monkeypatch, tmp_path):
+    imported_gallery(monkeypatch, baseline.ROOT)
+    assert baseline.wrong_gallery("current") == ""
+    assert baseline.wrong_gallery("baseline").startswith("the baseline worker ")
+    imported_gallery(monkeypatch, tmp_path)
+    assert baseline.wrong_gallery("baseline") == ""
+    assert baseline.wrong_gallery("current").startswith("the current worker ")
 
 
 def test_main_runs_its_topic_as_run_all_does(monkeypatch):
@@ -159,6 +188,63 @@ def test_floor_script_times_the_floor_and_the_scan_of_a_small_tree():
     assert lines[0] == "6 photos in 3 albums"
     assert lines[1].startswith("floor: ") and lines[2].startswith("scan:  ")
     assert lines[3].startswith("scan / floor: ")
+    assert lines[4] == "same rows: yes"
+
+
+def million_rows(initial_mb, rescan_mb, queries):
+    from tests.benchmarks import bench_million
+
+    rows = []
+    for photos, initial, rescan, count in zip(
+        (1000, 10000), initial_mb, rescan_mb, queries, strict=True
+    ):
+        figures = {"initial": (initial, count), "rescan": (rescan, count - 5)}
+        for kind, (memory, number) in figures.items():
+            rows.append(Row(f"{photos} {kind} peak_mb", "", None, memory, "MB"))
+            rows.append(Row(f"{photos} {kind} queries", "", None, number))
+            rows.append(Row(f"{photos} {kind} seconds", "", None, 1.0, "s"))
+    return bench_million.goals(rows)
+
+
+def test_million_goals_compare_the_larger_size_with_the_smaller():
+    goals = million_rows((100, 150), (50, 80), (14, 14))
+    assert [(goal.text, goal.measured, goal.ok) for goal in goals] == [
+        (
+            "initial scan, peak memory at 10,000 <= 1.5x at 1,000",
+            "150 vs 100 MB, 1.50x",
+            True,
+        ),
+        ("initial scan, SQL queries at 10,000 == at 1,000", "14 -> 14", True),
+        (
+            "rescan, nothing changed, peak memory at 10,000 <= 1.5x at 1,000",
+            "80 vs 50 MB, 1.60x",
+            False,
+        ),
+        ("rescan, nothing changed, SQL queries at 10,000 == at 1,000", "9 -> 9", True),
+    ]
+
+
+def test_million_goals_fail_when_queries_grow():
+    goals = million_rows((100, 100), (50, 50), (14, 15))
+    assert [goal.ok for goal in goals] == [True, False, True, False]
+
+
+def test_million_scans_small_trees_in_fresh_workers(monkeypatch, capsys):
+    from tests.benchmarks import bench_million
+
+    monkeypatch.setattr(bench_million, "ALBUMS", {True: (2, 4)})
+    monkeypatch.setattr(bench_million, "PER_ALBUM", 3)
+    rows = baseline.by_key(bench_million.collect(quick=True))
+
+    assert rows["6 initial seconds"].label == "initial scan, 6 photos"
+    assert rows["12 rescan peak_mb"].label == (
+        "rescan, nothing changed, peak memory, 12 photos"
+    )
+    assert len(rows) == 12
+    assert all(row.baseline is None and row.current > 0 for row in rows.values())
+    # The rescan reads the database the initial scan wrote: fewer queries.
+    assert rows["12 rescan queries"].current < rows["12 initial queries"].current
+    assert "million: 12 photos: tree written in" in capsys.readouterr().out
 
 
 def test_scale_goals_compare_each_page_at_both_sizes(monkeypatch):

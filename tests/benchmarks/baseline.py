@@ -184,11 +184,26 @@ def verdict_of(ok):
     return "n/a" if ok is None else "OK" if ok else "FAIL"
 
 
+def wrong_gallery(side):
+    """Why the ``gallery`` this worker imported is not its side's, or "".
+
+    The current side must run this checkout's, the baseline side must not.
+    """
+    module = sys.modules.get("gallery")
+    if module is None:
+        return ""
+    ours = Path(module.__file__).resolve().parent == ROOT / "gallery"
+    if ours == (side == "current"):
+        return ""
+    return f"the {side} worker imported the gallery of {module.__file__}"
+
+
 def main(module, argv=None):
     """Run a benchmark script; return its exit status (1 when a goal fails).
 
     With ``--worker SIDE ARGS``, print ``module.worker(SIDE, *ARGS)`` (ARGS
-    are strings) as JSON on one line. Otherwise run the script's topic as
+    are strings) as JSON on one line, or fail if the worker imported another
+    side's ``gallery`` (see :func:`wrong_gallery`). Otherwise run the script's topic as
     ``run_all.py [--quick] TOPIC`` does.
     """
     parser = argparse.ArgumentParser(description=module.__doc__.splitlines()[0])
@@ -197,7 +212,12 @@ def main(module, argv=None):
     parser.add_argument("args", nargs="*", help="the worker's arguments")
     options = parser.parse_args(argv)
     if options.worker:
-        print(json.dumps(module.worker(options.worker, *options.args)))
+        figures = module.worker(options.worker, *options.args)
+        wrong = wrong_gallery(options.worker)
+        if wrong:
+            print(wrong, file=sys.stderr)
+            return 1
+        print(json.dumps(figures))
         return 0
     # The driver imports ``tests.benchmarks``; a worker never does.
     sys.path.insert(0, str(ROOT))

@@ -21,7 +21,9 @@ BASE_HTML = (
     "{% block extrahead %}{% endblock %}</head>"
     "<body>{% block content %}{% endblock %}</body></html>"
 )
-# Albums as YYYY/MM_DD_Name, photos as YYYY-MM-DD_HH-MM-SS.jpg.
+# Albums as YYYY/MM_DD_Name, photos as YYYY-MM-DD_HH-MM-SS.jpg, local times
+# of SCAN_TIME_ZONE.
+SCAN_TIME_ZONE = "Europe/Paris"
 SCAN_PATTERN = (
     r"(?P<a_year>\d{4})/(?P<a_month>\d{2})_(?P<a_day>\d{2})_(?P<a_name>[^/]+)/"
     r"(?P<p_year>\d{4})-(?P<p_month>\d{2})-(?P<p_day>\d{2})_"
