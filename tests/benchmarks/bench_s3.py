@@ -25,15 +25,19 @@ REQUEST_BUDGET = 12  # "about a dozen" requests for 10,000 photos in 200 albums
 
 
 def counting_storage(endpoint, sent):
-    """An ``S3Storage`` on the bench bucket; each request sent goes into ``sent``."""
+    """An ``S3Storage`` on the bench bucket; the operation name of each request
+    sent (such as "ListObjectsV2") goes into ``sent``."""
     from storages.backends.s3 import S3Storage
 
     storage = S3Storage(bucket_name=BUCKET, endpoint_url=endpoint, **CREDENTIALS)
     create_session = storage._create_session
 
+    def count(event_name, **kwargs):  # "before-send.s3.ListObjectsV2"
+        sent.append(event_name.rsplit(".", 1)[-1])
+
     def session():
         made = create_session()
-        made.events.register("before-send.s3", lambda **kwargs: sent.append(1))
+        made.events.register("before-send.s3", count)
         return made
 
     storage._create_session = session
