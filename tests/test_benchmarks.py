@@ -234,3 +234,26 @@ def test_indexed_listing_ends_with_its_block(moto_backend):
     with moto_bucket.indexed_listing(moto_backend, bucket):
         assert S3Backend.list_objects_v2 is not original
     assert S3Backend.list_objects_v2 is original
+
+
+def test_running_server_lists_its_bucket_over_http():
+    import boto3
+
+    from tests.benchmarks import moto_bucket
+
+    bucket = f"listed-{uuid.uuid4()}"
+    with moto_bucket.running_server(
+        bucket, ["b/2.jpg", "a/1.jpg", "c/3.jpg"], True
+    ) as url:
+        client = boto3.client(
+            "s3",
+            endpoint_url=url,
+            aws_access_key_id="key",
+            aws_secret_access_key="secret",
+            region_name=moto_bucket.REGION,
+        )
+        paginator = client.get_paginator("list_objects_v2")
+        pages = paginator.paginate(Bucket=bucket, PaginationConfig={"PageSize": 2})
+        listed = [[entry["Key"] for entry in page["Contents"]] for page in pages]
+    assert listed == [["a/1.jpg", "b/2.jpg"], ["c/3.jpg"]]
+    assert bucket not in moto_bucket.backend_of_server().buckets
