@@ -124,7 +124,8 @@ def run(albums, per_album):
         tempfile.TemporaryDirectory(prefix="bench-s3-million-") as workdir,
     ):
         result = run_worker("current", __file__, endpoint, workdir, env=WORKER_ENV)
-    print(f"s3_million: the worker scanned with {result['gallery']}")
+    phases = ", ".join(result["phases"])
+    print(f"s3_million: scanned with {result['gallery']}, progress of {phases}")
     assert Path(result["gallery"]).is_relative_to(ROOT), result["gallery"]
     assert result["photos"] == albums * per_album and not result["errors"], result
     return result
