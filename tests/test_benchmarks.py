@@ -4,6 +4,9 @@ import dataclasses
 import json
 import sys
 import types
+import uuid
+
+import pytest
 
 from tests.benchmarks import baseline, run_all, table, workspace
 from tests.benchmarks.baseline import Goal, Row
@@ -263,3 +266,99 @@ def test_scale_goals_compare_each_page_at_both_sizes(monkeypatch):
     rows[2:] = [dataclasses.replace(rows[2], current=0.012), rows[3]]
     rows[3] = dataclasses.replace(rows[3], current=4)
     assert [goal.ok for goal in bench_scale.goals(rows)] == [True, True]
+
+
+def listed_pages(backend, bucket, max_keys, options):
+    """Every page of a ListObjectsV2 pagination by moto's backend: names, token."""
+    pages, token = [], None
+    while True:
+        keys, truncated, token = backend.list_objects_v2(
+            bucket=backend.get_bucket(bucket),
+            prefix=options.get("prefix"),
+            delimiter=options.get("delimiter"),
+            continuation_token=token,
+            start_after=options.get("start_after") if not pages else None,
+            max_keys=max_keys,
+        )
+        pages.append(([getattr(key, "name", key) for key in keys], token))
+        if not truncated:
+            return pages
+
+
+@pytest.fixture
+def moto_backend():
+    """A backend of moto's S3 of its own; its buckets are forgotten after the test."""
+    from moto.s3.models import S3Backend, s3_backends
+
+    from tests.benchmarks import moto_bucket
+
+    backend = S3Backend(region_name=moto_bucket.REGION, account_id="123456789012")
+    yield backend
+    for bucket in backend.buckets.values():  # bucket names are shared by backends
+        for key in bucket.keys.values():
+            key.dispose()
+        s3_backends.bucket_accounts.pop(bucket.name, None)
+
+
+def test_indexed_listing_gives_the_pages_of_moto_itself(moto_backend):
+    from tests.benchmarks import moto_bucket
+
+    photos, other = f"photos-{uuid.uuid4()}", f"other-{uuid.uuid4()}"
+    for bucket in (photos, other):
+        moto_backend.create_bucket(bucket, moto_bucket.REGION)
+    names = list(workspace.photo_names(25, 100))
+    for name in reversed(names):  # the index sorts them
+        moto_backend.put_object(photos, name, b"j")
+    moto_backend.put_object(other, "a/b.jpg", b"j")
+    listings = [
+        (photos, 1000, {}),
+        (photos, 300, {"prefix": "2000/01_1"}),
+        (photos, 1000, {"start_after": names[1234]}),
+        (photos, 0, {}),
+        (photos, 1000, {"delimiter": "/"}),
+        (other, 1000, {}),
+    ]
+    expected = [listed_pages(moto_backend, *listing) for listing in listings]
+    with moto_bucket.indexed_listing(moto_backend, photos):
+        indexed = [listed_pages(moto_backend, *listing) for listing in listings]
+    assert indexed == expected
+    assert [len(names) for names, _ in expected[0]] == [1000, 1000, 500]
+    assert [len(names) for names, _ in expected[1]] == [300, 300, 300, 100]
+    assert expected[1][0][0][0] == "2000/01_10_Album 9/2000-01-10_00-00-00.jpg"
+    assert expected[4] == [(["2000/"], None)]
+
+
+def test_indexed_listing_ends_with_its_block(moto_backend):
+    from moto.s3.models import S3Backend
+
+    from tests.benchmarks import moto_bucket
+
+    bucket = f"photos-{uuid.uuid4()}"
+    moto_backend.create_bucket(bucket, moto_bucket.REGION)
+    original = S3Backend.list_objects_v2
+    with moto_bucket.indexed_listing(moto_backend, bucket):
+        assert S3Backend.list_objects_v2 is not original
+    assert S3Backend.list_objects_v2 is original
+
+
+def test_running_server_lists_its_bucket_over_http():
+    import boto3
+
+    from tests.benchmarks import moto_bucket
+
+    bucket = f"listed-{uuid.uuid4()}"
+    with moto_bucket.running_server(
+        bucket, ["b/2.jpg", "a/1.jpg", "c/3.jpg"], True
+    ) as url:
+        client = boto3.client(
+            "s3",
+            endpoint_url=url,
+            aws_access_key_id="key",
+            aws_secret_access_key="secret",
+            region_name=moto_bucket.REGION,
+        )
+        paginator = client.get_paginator("list_objects_v2")
+        pages = paginator.paginate(Bucket=bucket, PaginationConfig={"PageSize": 2})
+        listed = [[entry["Key"] for entry in page["Contents"]] for page in pages]
+    assert listed == [["a/1.jpg", "b/2.jpg"], ["c/3.jpg"]]
+    assert bucket not in moto_bucket.backend_of_server().buckets

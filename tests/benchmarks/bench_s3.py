@@ -9,7 +9,6 @@ nothing changed, counting the HTTP requests each sends and timing it (best
 of the runs). The baseline virtualenv holds django-storages and boto3.
 """
 
-import logging
 import sys
 import tempfile
 
@@ -25,15 +24,19 @@ REQUEST_BUDGET = 12  # "about a dozen" requests for 10,000 photos in 200 albums
 
 
 def counting_storage(endpoint, sent):
-    """An ``S3Storage`` on the bench bucket; each request sent goes into ``sent``."""
+    """An ``S3Storage`` on the bench bucket; the operation name of each request
+    sent (such as "ListObjectsV2") goes into ``sent``."""
     from storages.backends.s3 import S3Storage
 
     storage = S3Storage(bucket_name=BUCKET, endpoint_url=endpoint, **CREDENTIALS)
     create_session = storage._create_session
 
+    def count(event_name, **kwargs):  # "before-send.s3.ListObjectsV2"
+        sent.append(event_name.rsplit(".", 1)[-1])
+
     def session():
         made = create_session()
-        made.events.register("before-send.s3", lambda **kwargs: sent.append(1))
+        made.events.register("before-send.s3", count)
         return made
 
     storage._create_session = session
@@ -83,36 +86,18 @@ def requests(function, sent, counts):
 # Driver side.
 
 
-def start_server(albums, per_album):
-    """Start moto's S3 server with the bucket filled; return it and its URL."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.s3.models import s3_backends
-    from moto.server import ThreadedMotoServer
-
-    from tests.benchmarks.workspace import photo_names
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    backend = s3_backends[DEFAULT_ACCOUNT_ID]["global"]
-    backend.create_bucket(BUCKET, "us-east-1")
-    for key in photo_names(albums, per_album):  # in-process: HTTP uploads are slow
-        backend.put_object(BUCKET, key, b"j")
-    return server, f"http://{host}:{port}"
-
-
 def collect(quick=False):
     """Rows of requests and times; goals in :func:`goals`."""
     from tests.benchmarks.baseline import compare, rows_of
+    from tests.benchmarks.moto_bucket import running_server
+    from tests.benchmarks.workspace import photo_names
 
     albums, per_album = SIZES[quick]
-    server, endpoint = start_server(albums, per_album)
-    try:
-        with tempfile.TemporaryDirectory(prefix="bench-s3-") as workdir:
-            results = compare(__file__, endpoint, workdir, env=WORKER_ENV)
-    finally:
-        server.stop()
+    with (
+        running_server(BUCKET, photo_names(albums, per_album)) as endpoint,
+        tempfile.TemporaryDirectory(prefix="bench-s3-") as workdir,
+    ):
+        results = compare(__file__, endpoint, workdir, env=WORKER_ENV)
     for side in results.values():
         assert side["photos"] == albums * per_album, side
     size = f"{albums * per_album:,} photos in {albums} albums"
