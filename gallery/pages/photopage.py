@@ -8,6 +8,7 @@ photo page more than everything else it does.
 import copy
 import functools
 
+from django.db import connections, router
 from django.db.models import F
 
 from .. import access
@@ -57,7 +58,18 @@ def _run(key, user, build, **values):
     if isinstance(visitor, type):
         values["user_pk"] = user.pk
     fields = _fields(visitor, *(name for name in values if name != "user_pk"))
-    return prepared_rows((*key, visitor), build, fields, values)
+    return prepared_rows((*key, visitor), build, fields, values, _database())
+
+
+def _database():
+    return router.db_for_read(Photo)
+
+
+def _in_range(pk):
+    """Whether the database's keys can be ``pk``: others match no photo."""
+    kind = Photo._meta.pk.get_internal_type()
+    low, high = connections[_database()].ops.integer_field_range(kind)
+    return (low is None or low <= pk) and (high is None or pk <= high)
 
 
 def visible_photo(user, pk):
@@ -66,6 +78,8 @@ def visible_photo(user, pk):
     Its album is loaded; ``album_visible`` tells whether ``user`` may see the
     album too, and ``album_inherit`` whether its policy is inherited.
     """
+    if not _in_range(pk):
+        return None
     see_all = access.can_see_everything(user)
 
     def build(id, user_pk=None):
@@ -84,9 +98,9 @@ def visible_photo(user, pk):
     if not rows:
         return None
     row, count = rows[0], len(PHOTO_FIELDS)
-    photo = Photo.from_db("default", PHOTO_FIELDS, row[:count])
+    photo = Photo.from_db(_database(), PHOTO_FIELDS, row[:count])
     album = Album.from_db(
-        "default", ALBUM_FIELDS, row[count : count + len(ALBUM_FIELDS)]
+        _database(), ALBUM_FIELDS, row[count : count + len(ALBUM_FIELDS)]
     )
     Photo.album.field.set_cached_value(photo, album)
     extra = row[count + len(ALBUM_FIELDS) :]
@@ -113,5 +127,5 @@ def photo_neighbours(user, photo, album_passes):
         key = ("photo neighbour", album_passes, forward)
         values = {"album": photo.album_id, "date": photo.date}
         rows = _run(key, user, build, filename=photo.filename, **values)
-        found.append(Photo.from_db("default", LINK_FIELDS, rows[0]) if rows else None)
+        found.append(Photo.from_db(_database(), LINK_FIELDS, rows[0]) if rows else None)
     return tuple(found)

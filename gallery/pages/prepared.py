@@ -76,6 +76,9 @@ def compile_prepared(build, fields, missing, connection):
         if value is not None
     }
     slots = [(_name_of(names, param), param) for param in params]
+    lost = set(names.values()) - {name for name, _ in slots}
+    if lost:  # a value the query changed on its way: its marker would stay
+        raise ValueError(f"values not passed through as parameters: {sorted(lost)}")
     return sql, slots, [column for column, _, _ in compiler.select]
 
 
@@ -100,12 +103,12 @@ def converted(rows, converters, connection):
     return rows
 
 
-def prepared_rows(key, build, fields, values, using="default"):
+def prepared_rows(key, build, fields, values, using):
     """The rows of ``build(**values)``, a ``values_list()``, compiled once per ``key``.
 
     ``fields`` maps the name of each value to the model field it is compared
     with, which tells how the database receives it; ``key`` names everything
-    else that ``build`` depends on.
+    else that ``build`` depends on; ``using`` is the database to read.
     """
     connection = connections[using]
     missing = frozenset(name for name, value in values.items() if value is None)

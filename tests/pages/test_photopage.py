@@ -23,6 +23,15 @@ from tests.builders import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def compile_afresh():
+    """Each test compiles its queries: ids repeat once a test's rows are gone."""
+    prepared._compiled.clear()
+    yield
+    prepared._compiled.clear()
+
+
 NOON = datetime.datetime(2013, 1, 19, 12, tzinfo=datetime.UTC)
 
 
@@ -106,3 +115,40 @@ def test_visible_photo_follows_the_rules(world, name):
         assert found.album.name == album.name
         assert bool(found.album_visible) == access.can_see_album(user, album)
     assert visible_photo(user, 2_000_000_000) is None
+
+
+def test_sql_compiled_for_one_user_serves_another_with_their_own_rights():
+    family = make_group("family")
+    member, stranger = make_user("member", groups=[family]), make_user("stranger")
+    album = make_album()
+    make_album_policy(album, groups=[family], inherit=True)
+    first, own, last = (make_photo(album, f"{n}.jpg") for n in (1, 2, 3))
+    make_photo_policy(own, users=[member])
+    assert visible_photo(member, first.pk) is not None  # compiled for the member
+    assert photo_neighbours(member, first, True)[1] == own
+    assert visible_photo(stranger, first.pk) is None
+    assert visible_photo(stranger, own.pk) is None
+    assert photo_neighbours(stranger, first, False) == (None, None)
+    assert visible_photo(member, last.pk) == last
+
+
+@pytest.mark.parametrize("pk", [2**31, 2**63 - 1, 2**63, 2**64])
+def test_ids_beyond_the_database_s_range_are_no_photo(pk):
+    album = make_album()
+    make_album_policy(album, public=True)
+    make_photo(album, "a.jpg")
+    assert visible_photo(AnonymousUser(), pk) is None
+
+
+def test_a_value_the_query_transforms_is_refused():
+    from django.db.models import CharField
+
+    from gallery.models import Album
+
+    def build(name):
+        return Album.objects.filter(name__startswith=name).values_list("pk")
+
+    with pytest.raises(ValueError, match="name"):
+        prepared.prepared_rows(
+            ("test",), build, {"name": CharField()}, {"name": "a"}, "default"
+        )
