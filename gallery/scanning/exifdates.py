@@ -14,6 +14,7 @@ import struct
 from django.utils.translation import gettext as _
 
 from ..files import exifblock, heads
+from ..files.tiff import Truncated, entries, first_directory
 from ..storages import is_local
 from .listing import is_s3, local_root
 from .matching import nfc, photo_zone
@@ -112,33 +113,13 @@ def page_date(page, zone):
     return parse_date(taken, offset, zone)
 
 
-class Truncated(Exception):
-    """The EXIF block was read in part and the part lacks what is sought."""
-
-
 def exif_strings(tiff):
     """``(DateTimeOriginal, OffsetTimeOriginal)`` strings of a TIFF block."""
-    order = {b"II": "<", b"MM": ">"}[tiff[:2]]
-    first = entries(tiff, order, struct.unpack_from(order + "I", tiff, 4)[0])
+    order, first = first_directory(tiff)
     if EXIF_POINTER not in first:
         return None, None
     exif = entries(tiff, order, first[EXIF_POINTER][2])
     return ascii_value(tiff, exif.get(TAKEN)), ascii_value(tiff, exif.get(OFFSET))
-
-
-def entries(tiff, order, offset):
-    """``{tag: (type, count, value or offset)}`` of the directory at ``offset``."""
-    if offset + 2 > len(tiff):
-        raise Truncated
-    count = struct.unpack_from(order + "H", tiff, offset)[0]
-    if offset + 2 + 12 * count > len(tiff):
-        raise Truncated
-    return {
-        tag: (kind, number, value)
-        for tag, kind, number, value in struct.iter_unpack(
-            order + "HHII", tiff[offset + 2 : offset + 2 + 12 * count]
-        )
-    }
 
 
 def ascii_value(tiff, entry):
