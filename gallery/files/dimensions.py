@@ -4,13 +4,15 @@ Pages lay out their cells from the width and height of photos; the scanner
 reads them here from the bytes it already reads for the EXIF date: the
 first page of the file, and at most one more small read at an offset the
 first page gave (the frame header of a JPEG often lies past a long EXIF
-block). JPEG, PNG and WebP are understood; the size is the one Pillow gives
-after ``ImageOps.exif_transpose()``: orientations 5 to 8 swap the sides.
+block). JPEG, PNG, WebP, HEIC and AVIF (see :mod:`.heifsize`) are
+understood; the size is the one Pillow gives after
+``ImageOps.exif_transpose()``: orientations 5 to 8 swap the sides.
 """
 
 import struct
 
 from .exifblock import HEAD
+from .heifsize import heif_size
 from .tiff import SWAPPED, Truncated, orientation
 
 __all__ = ["upright_size"]
@@ -25,18 +27,24 @@ def upright_size(file):
     or ``None`` when its first bytes do not tell; damaged headers give ``None``."""
     file.seek(0)
     page = file.read(HEAD)
-    if page[:3] == b"\xff\xd8\xff":
-        step = jpeg_step
-    elif page[:8] == b"\x89PNG\r\n\x1a\n" and page[12:16] == b"IHDR":
-        step = png_step
-    elif page[:4] == b"RIFF" and page[8:12] == b"WEBP":
-        step = webp_step
-    else:
-        return None
     try:
-        return walk(file, page, step)
+        if page[4:8] == b"ftyp":
+            return heif_size(file, page)
+        step = step_for(page)
+        return None if step is None else walk(file, page, step)
     except (Truncated, ValueError, KeyError, IndexError, struct.error):
         return None
+
+
+def step_for(page):
+    """The function reading the structures of the file starting with ``page``."""
+    if page[:3] == b"\xff\xd8\xff":
+        return jpeg_step
+    if page[:8] == b"\x89PNG\r\n\x1a\n" and page[12:16] == b"IHDR":
+        return png_step
+    if page[:4] == b"RIFF" and page[8:12] == b"WEBP":
+        return webp_step
+    return None
 
 
 def walk(file, page, step):

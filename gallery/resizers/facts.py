@@ -20,7 +20,6 @@ __all__ = ["Facts", "measure", "main_colour", "record"]
 logger = logging.getLogger("gallery.resizers")
 
 
-
 @dataclasses.dataclass(frozen=True)
 class Facts:
     """Upright size in pixels and a placeholder colour ``#rrggbb`` (or ``""``)."""

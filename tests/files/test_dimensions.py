@@ -145,3 +145,45 @@ def test_damaged_headers_never_raise(key):
 )
 def test_unknown_or_cut_files(data):
     assert read(data) is None
+
+
+@pytest.mark.parametrize("extension", ["heic", "avif"])
+@pytest.mark.parametrize("orientation", ORIENTATIONS)
+def test_heif_every_orientation_as_pillow(extension, orientation):
+    image = Image.new("RGB", (64, 32), (10, 120, 200))
+    data = phone_photo(extension, phone_exif(orientation), image)
+    assert read(data) == pillow_size(data)
+    assert read(data) == ((32, 64) if orientation > 4 else (64, 32))
+
+
+@pytest.mark.parametrize("extension", ["heic", "avif"])
+def test_heif_phone_photos(phone_photos, extension):
+    data = phone_photos(extension)
+    assert read(data) == pillow_size(data) == (600, 400)
+    answers = {read(data[:cut]) for cut in range(0, 1200, 7)}
+    assert answers <= {None, (600, 400)}
+    assert read(data[:500]) is None
+
+
+def test_heic_cropped_to_its_clean_aperture():
+    image = Image.new("RGB", (63, 31), (10, 120, 200))
+    data = phone_photo("heic", phone_exif(6), image)
+    assert b"clap" in data[:2000]  # encoded at 64x64, cropped
+    assert read(data) == pillow_size(data) == (31, 63)
+
+
+def padded_meta(data, padding):
+    """``data`` with a ``free`` box of ``padding`` bytes first in its ``meta`` box."""
+    start = data.index(b"meta") - 4
+    size = int.from_bytes(data[start : start + 4], "big")
+    free = (8 + padding).to_bytes(4, "big") + b"free" + b"\0" * padding
+    header = (size + len(free)).to_bytes(4, "big") + b"meta\0\0\0\0"
+    return data[:start] + header + free + data[start + 12 :]
+
+
+@pytest.mark.parametrize(("padding", "expected"), [(3_000, (400, 600)), (9_000, None)])
+def test_heif_meta_box_past_the_first_page(padding, expected):
+    data = padded_meta(phone_photo("avif", phone_exif(1)), padding)
+    with open_head(data) as head:
+        assert dimensions.upright_size(head) == expected
+        assert head.fetched <= 2 * heads.BLOCK
