@@ -4,6 +4,8 @@ With ``GALLERY_PHOTO_DATES = "exif"``, a photo whose path gives no time gets
 the ``DateTimeOriginal`` of its EXIF, with ``OffsetTimeOriginal`` when there
 is one, else in the default time zone like the dates of patterns. Only new
 and replaced files are read, and only their headers: a few kilobytes each.
+The same bytes give the upright size of these photos (:mod:`..files.dimensions`),
+recorded with their dates.
 """
 
 import datetime
@@ -14,13 +16,14 @@ import struct
 from django.utils.translation import gettext as _
 
 from ..files import exifblock, heads
+from ..files.dimensions import upright_size
 from ..files.tiff import Truncated, entries, first_directory
 from ..storages import is_local
 from .listing import is_s3, local_root
 from .matching import nfc, photo_zone
-from .rows import PhotoDate
+from .rows import PhotoDate, PhotoShape
 
-__all__ = ["exif_date", "fill_dates", "parse_moment"]
+__all__ = ["exif_date", "fill_dates", "parse_moment", "read_head"]
 
 logger = logging.getLogger("gallery.scanning")
 
@@ -31,19 +34,40 @@ FIRST_PART = 2048
 
 
 def fill_dates(plan, storage):
-    """Date the new and replaced photos of ``plan`` that have no date yet."""
+    """Date the new and replaced photos of ``plan`` that have no date yet, and
+    give them the upright size read from the same headers.
+
+    ``plan.photos_add`` rows get their date, width and height; replaced photos
+    get a ``PhotoDate`` in ``plan.photos_redate`` and their size in their
+    ``PhotoShape`` of ``plan.photos_reshape``.
+    """
     open_head = head_opener(storage)
     zone = photo_zone()
+    read = lambda name, size: read_head(open_head, name, size, zone)  # noqa: E731
+    fill_added(plan, read)
+    fill_replaced(plan, read)
+
+
+def fill_added(plan, read):
+    """Date and measure the rows of ``plan.photos_add`` listed as undated."""
     for index, name, size in plan.undated_added:
-        date = photo_date(open_head, name, size, zone)
+        date, upright = read(name, size)
         if date is None:
             plan.notes.append(_("%(path)s: no date in its EXIF") % {"path": nfc(name)})
-        else:
-            plan.photos_add[index] = plan.photos_add[index]._replace(date=date)
+        width, height = upright or (None, None)
+        row = plan.photos_add[index]
+        plan.photos_add[index] = row._replace(date=date, width=width, height=height)
+
+
+def fill_replaced(plan, read):
+    """Date the stored photos listed as undated; measure those replaced."""
+    reshaped = {shape.id: index for index, shape in enumerate(plan.photos_reshape)}
     for pk, name, size in plan.undated_replaced:
-        date = photo_date(open_head, name, size, zone)
+        date, upright = read(name, size)
         if date is not None:
             plan.photos_redate.append(PhotoDate(pk, date))
+        if upright is not None and pk in reshaped:
+            plan.photos_reshape[reshaped[pk]] = PhotoShape(pk, *upright)
 
 
 def head_opener(storage):
@@ -57,17 +81,18 @@ def head_opener(storage):
     return lambda name, size: storage.open(name, "rb")
 
 
-def photo_date(open_head, name, size, zone):
-    """The time ``name`` was taken, from its EXIF, or ``None``."""
+def read_head(open_head, name, size, zone):
+    """``(date taken, upright size)`` of ``name`` from its headers, each or
+    both ``None`` when they do not tell or the file cannot be read."""
     try:
         file = open_head(name, size)
         try:
-            return exif_date(file, zone)
+            return exif_date(file, zone), upright_size(file)
         finally:
             file.close()
-    except Exception as exc:  # a file that vanished or a failing request: no date
-        logger.warning("Cannot read the EXIF of %s: %s", name, exc)
-        return None
+    except Exception as exc:  # a file that vanished or a failing request
+        logger.warning("Cannot read the headers of %s: %s", name, exc)
+        return None, None
 
 
 def exif_date(file, zone):

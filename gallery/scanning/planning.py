@@ -9,7 +9,7 @@ from ..conf import conf
 from ..models import Photo
 from .matching import nfc, too_long_for
 from .report import counted, number
-from .rows import NewPhoto, PhotoDate, PhotoRemoval, PhotoVersion
+from .rows import NewPhoto, PhotoDate, PhotoRemoval, PhotoShape, PhotoVersion
 
 __all__ = ["Plan", "make_plan"]
 
@@ -27,6 +27,8 @@ class Plan:
     photos_remove: list = dataclasses.field(default_factory=list)  # PhotoRemoval
     photos_redate: list = dataclasses.field(default_factory=list)  # PhotoDate
     photos_refresh: list = dataclasses.field(default_factory=list)  # PhotoVersion
+    # PhotoShape: replaced files, whose recorded size and colour no longer hold
+    photos_reshape: list = dataclasses.field(default_factory=list)
     untouched: list = dataclasses.field(default_factory=list)  # Album
     unchanged: int = 0  # albums of directories the listing did not read again
     noisy: set = dataclasses.field(default_factory=set)  # NFC dirs with errors
@@ -120,6 +122,8 @@ def _sync_photo(plan, row, found_photo, state, full):
     )
     if row.filename != found_photo.filename or replaced:
         plan.photos_refresh.append(PhotoVersion(row.id, found_photo.filename, *listed))
+    if replaced:
+        plan.photos_reshape.append(PhotoShape(row.id))
     if _dated_by_exif(found_photo):
         if replaced or (full and row.date is None):
             plan.undated_replaced.append((row.id, stored.name, stored.size))

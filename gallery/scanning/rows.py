@@ -12,6 +12,7 @@ __all__ = [
     "NewPhoto",
     "PhotoDate",
     "PhotoRemoval",
+    "PhotoShape",
     "PhotoVersion",
     "StoredPhoto",
     "stored_photos",
@@ -31,7 +32,8 @@ class StoredPhoto(typing.NamedTuple):
 
 
 class NewPhoto(typing.NamedTuple):
-    """A photo to insert; ``album_id`` is a pk, or a ``FoundAlbum`` created first."""
+    """A photo to insert; ``album_id`` is a pk, or a ``FoundAlbum`` created first;
+    its upright size when the scan read it from the file's headers."""
 
     album_id: object
     filename: str
@@ -39,6 +41,8 @@ class NewPhoto(typing.NamedTuple):
     size: int | None
     modified: object
     etag: str
+    width: int | None = None
+    height: int | None = None
 
 
 class PhotoVersion(typing.NamedTuple):
@@ -49,6 +53,16 @@ class PhotoVersion(typing.NamedTuple):
     size: int | None
     modified: object
     etag: str
+
+
+class PhotoShape(typing.NamedTuple):
+    """A photo whose file was replaced: its upright size if the scan read it
+    from the new file's headers, else unknown, and no placeholder colour yet."""
+
+    id: int
+    width: int | None = None
+    height: int | None = None
+    placeholder: str = ""
 
 
 class PhotoDate(typing.NamedTuple):

@@ -15,7 +15,14 @@ from ..models import Album, Photo, ScanState
 from .bulk import insert_rows, prepare, update_rows
 from .listing import local_root
 from .matching import nfc
-from .rows import NewPhoto, PhotoDate, PhotoVersion, StoredPhoto, stored_photos
+from .rows import (
+    NewPhoto,
+    PhotoDate,
+    PhotoShape,
+    PhotoVersion,
+    StoredPhoto,
+    stored_photos,
+)
 
 __all__ = [
     "RACY",
@@ -134,6 +141,7 @@ def apply(plan):
     _delete_by_pk(Album, [album.pk for album in plan.albums_remove])
     _update_albums(plan)
     update_rows(Photo, PhotoVersion._fields[1:], plan.photos_refresh)
+    update_rows(Photo, PhotoShape._fields[1:], plan.photos_reshape)
     update_rows(Photo, PhotoDate._fields[1:], plan.photos_redate)
     if plan.albums_add:
         insert_rows(
