@@ -19,7 +19,13 @@ __all__ = ["upright_size"]
 
 # Start-of-frame markers: every 0xC0 to 0xCF but DHT, JPG and DAC.
 FRAMES = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
-STANDALONE = frozenset(range(0xD0, 0xD8)) | {0x01}  # markers without a length
+# Segments skipped by their length: neither frames, EXIF, nor image data, nor
+# markers without a length (RSTn, TEM), nor fill bytes.
+PLAIN = (
+    frozenset(range(0x02, 0xFF)) - FRAMES - set(range(0xD0, 0xD8)) - {0xDA, 0xD9, 0xE1}
+)
+SEGMENT, FRAME = struct.Struct(">BBH"), struct.Struct(">HH")
+EXIF = b"Exif\0\0"
 
 
 def upright_size(file):
@@ -58,7 +64,7 @@ def walk(file, page, step):
     if not step(page, 0, found):
         base = found["next"]
         file.seek(base)
-        if not step(file.read(HEAD), base, found):
+        if not step(file.read(more_length(base)), base, found):
             return None
     if "size" not in found:
         return None
@@ -66,34 +72,39 @@ def walk(file, page, step):
     return (height, width) if found["orientation"] in SWAPPED else (width, height)
 
 
+def more_length(offset):
+    """How much to read at ``offset``: up to the end of its page, or of the next
+    one when little of it is left; a page-aligned read costs one system call."""
+    length = HEAD - offset % HEAD
+    return length if length >= 1024 else length + HEAD
+
+
 def jpeg_step(data, base, found):
     """Walk the segments of a JPEG up to its frame header, reading the
     orientation in the first ``Exif`` segment on the way."""
-    position = max(found["next"], 2)
-    while position - base + 4 <= len(data):
-        at = position - base
-        marker = data[at + 1]
-        if data[at] != 0xFF or marker in (0xDA, 0xD9):
-            return True  # damaged, or image data before any frame header
-        if marker == 0xFF or marker in STANDALONE:
-            position += 1 if marker == 0xFF else 2
-            continue
-        length = int.from_bytes(data[at + 2 : at + 4], "big")
-        if marker in FRAMES:
+    at = max(found["next"], 2) - base
+    while at + 4 <= len(data):
+        marker, kind, length = SEGMENT.unpack_from(data, at)
+        if marker != 0xFF:
+            return True  # damaged
+        if kind in PLAIN:  # most segments: tested first
+            at += 2 + length
+        elif kind in FRAMES:
             if at + 9 > len(data):
                 break
-            height, width = struct.unpack_from(">HH", data, at + 5)
+            height, width = FRAME.unpack_from(data, at + 5)
             found["size"] = width, height
             return True
-        if (
-            marker == 0xE1
-            and "exif" not in found
-            and data[at + 4 : at + 10] == b"Exif\0\0"
-        ):
-            found["exif"] = True  # Pillow reads the first one only
-            found["orientation"] = orientation(data[at + 10 : at + 2 + length])
-        position += 2 + max(length, 2)
-    found["next"] = position
+        elif kind == 0xE1:
+            if "exif" not in found and data.startswith(EXIF, at + 4):
+                found["exif"] = True  # Pillow reads the first one only
+                found["orientation"] = orientation(data[at + 10 : at + 2 + length])
+            at += 2 + length
+        elif kind in (0xDA, 0xD9):
+            return True  # image data, or the end, before any frame header
+        else:  # a fill byte, or a marker without a length
+            at += 1 if kind == 0xFF else 2
+    found["next"] = base + at
     return False
 
 
