@@ -140,7 +140,7 @@ def webp_step(data, base, found):
                 return True
         elif kind == b"EXIF":
             block = data[at + 8 : at + 8 + length]
-            block = block[6:] if block.startswith(b"Exif\0\0") else block
+            block = block[6:] if block.startswith(EXIF) else block
             found["orientation"] = orientation(block)
             return True
         position += 8 + length + (length & 1)

@@ -8,6 +8,7 @@ since the epoch on PostgreSQL, which is cheaper to write than text to parse.
 
 import datetime
 import functools
+import itertools
 import json
 
 from django.conf import settings
@@ -24,13 +25,15 @@ _MICROSECOND = datetime.timedelta(microseconds=1)
 
 
 def insert_rows(model, fields, rows):
-    """Insert ``rows``, tuples of Python values for ``fields``, into the table."""
+    """Insert ``rows``, tuples of Python values for ``fields``, into the table;
+    values past those of ``fields`` are left out."""
     if not rows:
         return
     if connection.vendor not in _ONE_STATEMENT:
         columns = [model._meta.get_field(name) for name in fields]
         rows = _encode_rows(columns, rows, {models.ForeignKey: _resolve_all})
-        objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        width = len(fields)
+        objs = [model(**dict(zip(fields, row[:width], strict=True))) for row in rows]
         model.objects.bulk_create(objs, batch_size=_BATCH_SIZE)
         return
     columns = [model._meta.get_field(name) for name in fields]
@@ -70,7 +73,21 @@ def _execute(sql, columns, rows):
     encoders = {models.ForeignKey: _resolve_all, models.DateTimeField: datetimes}
     rows = _encode_rows(columns, rows, encoders)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [json.dumps(rows, default=str)])
+        cursor.execute(sql, [_json_rows(rows, len(columns))])
+
+
+def _json_rows(rows, width, chunk=5_000):
+    """``rows`` as a JSON array of arrays of their first ``width`` values.
+
+    Values left out never reach the database, which would parse them all.
+    """
+    if not rows or len(rows[0]) == width:
+        return json.dumps(rows, default=str)
+    parts = (
+        json.dumps([row[:width] for row in rows[start : start + chunk]], default=str)
+        for start in range(0, len(rows), chunk)
+    )
+    return "[" + ",".join(part[1:-1] for part in parts) + "]"
 
 
 def _encode_rows(columns, rows, encoders, chunk=5_000):
@@ -79,7 +96,8 @@ def _encode_rows(columns, rows, encoders, chunk=5_000):
     Column by column, each encoder runs one comprehension instead of a call
     for each value; chunk by chunk, the encoded rows replace the originals in
     the list (which changes in place) so that both do not stay in memory;
-    named tuples stay named tuples of their class.
+    named tuples stay named tuples of their class, values past ``columns``
+    as they are.
     """
     encode = [
         next((encoders[kind] for kind in encoders if isinstance(column, kind)), None)
@@ -95,7 +113,7 @@ def _encode_rows(columns, rows, encoders, chunk=5_000):
         values = zip(*rows[start : start + chunk], strict=True)
         encoded = (
             encoder(column) if encoder else column
-            for encoder, column in zip(encode, values, strict=True)
+            for encoder, column in itertools.zip_longest(encode, values)
         )
         rows[start : start + chunk] = map(remake, zip(*encoded, strict=True))
     return rows

@@ -16,11 +16,11 @@ from .bulk import insert_rows, prepare, update_rows
 from .listing import local_root
 from .matching import nfc
 from .rows import (
-    NewPhoto,
     PhotoDate,
     PhotoShape,
     PhotoVersion,
     StoredPhoto,
+    new_photo_fields,
     stored_photos,
 )
 
@@ -154,7 +154,7 @@ def apply(plan):
         for category, dirpath, pk in rows:
             if (category, dirpath) in created:
                 created[category, dirpath].pk = pk
-    insert_rows(Photo, NewPhoto._fields, plan.photos_add)
+    insert_rows(Photo, new_photo_fields(plan.photos_add), plan.photos_add)
 
 
 def _delete_by_pk(model, pks):

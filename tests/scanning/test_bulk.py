@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import override_settings
 
 from gallery.models import Photo
+from gallery.scanning import bulk as bulk_module
 from gallery.scanning.bulk import insert_rows, update_rows
 from tests.builders import make_album, make_photo
 
@@ -89,3 +90,23 @@ def test_insert_resolves_objects_created_in_the_same_transaction():
         "a.jpg",
         "b.jpg",
     ]
+
+
+@pytest.mark.parametrize("count", [3, 12_001])  # one chunk, and several
+def test_insert_leaves_out_values_past_the_fields(monkeypatch, count):
+    album = make_album()
+    rows = [(album, f"{number}.jpg", "", 987_654) for number in range(count)]
+    sent = []
+    original = bulk_module._json_rows
+    monkeypatch.setattr(
+        bulk_module,
+        "_json_rows",
+        lambda *args: sent.append(original(*args)) or sent[-1],
+    )
+    insert_rows(Photo, ("album", "filename", "etag"), rows)
+    photos = Photo.objects.filter(album=album)
+    assert photos.count() == count
+    assert set(photos.values_list("width", flat=True)) == {None}
+    if connection.vendor in ("sqlite", "postgresql"):
+        assert "987654" not in sent[0]
+    assert rows[0][3] == 987_654  # the rows keep their values
