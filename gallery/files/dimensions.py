@@ -28,11 +28,15 @@ SEGMENT, FRAME = struct.Struct(">BBH"), struct.Struct(">HH")
 EXIF = b"Exif\0\0"
 
 
-def upright_size(file):
+def upright_size(file, page=None):
     """``(width, height)`` of the image in ``file`` after its EXIF orientation,
-    or ``None`` when its first bytes do not tell; damaged headers give ``None``."""
-    file.seek(0)
-    page = file.read(HEAD)
+    or ``None`` when its first bytes do not tell; damaged headers give ``None``.
+
+    ``page``, when given, holds the first :data:`HEAD` bytes of ``file``.
+    """
+    if page is None:
+        file.seek(0)
+        page = file.read(HEAD)
     try:
         if page[4:8] == b"ftyp":
             return heif_size(file, page)

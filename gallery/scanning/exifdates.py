@@ -87,7 +87,8 @@ def read_head(open_head, name, size, zone):
     try:
         file = open_head(name, size)
         try:
-            return exif_date(file, zone), upright_size(file)
+            page = file.read(exifblock.HEAD)  # read once for both
+            return exif_date(file, zone, page), upright_size(file, page)
         finally:
             file.close()
     except Exception as exc:  # a file that vanished or a failing request
@@ -95,10 +96,13 @@ def read_head(open_head, name, size, zone):
         return None, None
 
 
-def exif_date(file, zone):
-    """``DateTimeOriginal`` (with its offset) of the EXIF of ``file``, or ``None``."""
-    file.seek(0)
-    quick = page_date(file.read(exifblock.HEAD), zone)
+def exif_date(file, zone, page=None):
+    """``DateTimeOriginal`` (with its offset) of the EXIF of ``file``, or ``None``;
+    ``page``, when given, holds the first :data:`.exifblock.HEAD` bytes of it."""
+    if page is None:
+        file.seek(0)
+        page = file.read(exifblock.HEAD)
+    quick = page_date(page, zone)
     if quick is not exifblock.MORE:
         return quick
     located = exifblock.locate(file)
