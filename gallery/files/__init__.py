@@ -8,7 +8,10 @@
 * :mod:`.precompute` builds resized images ahead of requests;
 * :mod:`.unavailable` answers when a storage fails;
 * :mod:`.location` blanks the GPS block of originals as they are read,
-  found by :mod:`.exifblock`; :mod:`.heads` reads the first bytes of a file.
+  found by :mod:`.exifblock`; :mod:`.heads` reads the first bytes of a file;
+  :mod:`.tiff` reads the directories of an EXIF block;
+* :mod:`.dimensions` (and :mod:`.heifsize`) tells the upright size of a
+  photo from its first bytes.
 
 Each module lists its public names in ``__all__``; anything else is internal.
 """

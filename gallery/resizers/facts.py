@@ -13,12 +13,11 @@ import logging
 from django.db import DatabaseError, transaction
 from PIL import Image
 
+from ..files.tiff import SWAPPED
+
 __all__ = ["Facts", "measure", "main_colour", "record"]
 
 logger = logging.getLogger("gallery.resizers")
-
-# EXIF orientations that swap width and height.
-SWAPPED = {5, 6, 7, 8}
 
 
 @dataclasses.dataclass(frozen=True)

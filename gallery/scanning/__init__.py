@@ -9,7 +9,8 @@ A scan runs in phases, one module each:
   remember what was scanned;
 * :mod:`.report` words the outcome for the command and the admin;
 * :mod:`.exifdates` dates new and replaced photos from their EXIF, when
-  ``GALLERY_PHOTO_DATES = "exif"``, between planning and applying.
+  ``GALLERY_PHOTO_DATES = "exif"``, between planning and applying, and
+  records their upright size from the same bytes.
 
 :mod:`.rows` names the fields of the photo rows these phases pass on, and
 :mod:`.captures` the named groups of the patterns. :func:`scan` is the one

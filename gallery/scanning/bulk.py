@@ -28,12 +28,14 @@ def insert_rows(model, fields, rows):
 
 
 def insert_chunks(model, fields, chunks, foreign=None):
-    """Insert the rows of ``chunks`` (lists of tuples for ``fields``).
+    """Insert the rows of ``chunks`` (lists of tuples for ``fields``; values
+    past those of ``fields`` are left out).
 
     ``foreign``, if given, turns the values of foreign keys into pks, a list
     at a time; by default, objects are replaced by their pk.
     """
     columns = [model._meta.get_field(name) for name in fields]
+    chunks = _narrowed(chunks, len(fields))
     if connection.vendor not in _ONE_STATEMENT:
         for rows in chunks:
             rows = _encode_rows(columns, rows, {models.ForeignKey: _resolve_all})
@@ -44,6 +46,14 @@ def insert_chunks(model, fields, chunks, foreign=None):
     marks = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {_quote(model._meta.db_table)} ({names}) VALUES ({marks})"
     _execute_many(sql, columns, chunks, foreign)
+
+
+def _narrowed(chunks, width):
+    """``chunks`` with the rows cut to their first ``width`` values (tuples)."""
+    for rows in chunks:
+        if rows and len(rows[0]) > width:
+            rows = [row[:width] for row in rows]
+        yield rows
 
 
 def update_rows(model, fields, rows):

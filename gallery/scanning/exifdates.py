@@ -4,6 +4,8 @@ With ``GALLERY_PHOTO_DATES = "exif"``, a photo whose path gives no time gets
 the ``DateTimeOriginal`` of its EXIF, with ``OffsetTimeOriginal`` when there
 is one, else in the default time zone like the dates of patterns. Only new
 and replaced files are read, and only their headers: a few kilobytes each.
+The same bytes give the upright size of these photos (:mod:`..files.dimensions`),
+recorded with their dates.
 """
 
 import datetime
@@ -14,12 +16,14 @@ import struct
 from django.utils.translation import gettext as _
 
 from ..files import exifblock, heads
+from ..files.dimensions import upright_size
+from ..files.tiff import Truncated, entries, first_directory
 from ..storages import is_local
 from .listing import is_s3, local_root
 from .matching import nfc, photo_zone
-from .rows import PhotoDate
+from .rows import PhotoDate, PhotoShape
 
-__all__ = ["exif_date", "fill_dates", "parse_moment"]
+__all__ = ["exif_date", "fill_dates", "parse_moment", "read_head"]
 
 logger = logging.getLogger("gallery.scanning")
 
@@ -30,19 +34,40 @@ FIRST_PART = 2048
 
 
 def fill_dates(plan, storage):
-    """Date the new and replaced photos of ``plan`` that have no date yet."""
+    """Date the new and replaced photos of ``plan`` that have no date yet, and
+    give them the upright size read from the same headers.
+
+    ``plan.photos_add`` rows get their date, width and height; replaced photos
+    get a ``PhotoDate`` in ``plan.photos_redate`` and their size in their
+    ``PhotoShape`` of ``plan.photos_reshape``.
+    """
     open_head = head_opener(storage)
     zone = photo_zone()
+    read = lambda name, size: read_head(open_head, name, size, zone)  # noqa: E731
+    fill_added(plan, read)
+    fill_replaced(plan, read)
+
+
+def fill_added(plan, read):
+    """Date and measure the rows of ``plan.photos_add`` listed as undated."""
     for index, name, size in plan.undated_added:
-        date = photo_date(open_head, name, size, zone)
+        date, upright = read(name, size)
         if date is None:
             plan.notes.append(_("%(path)s: no date in its EXIF") % {"path": nfc(name)})
-        else:
-            plan.photos_add[index] = plan.photos_add[index]._replace(date=date)
+        width, height = upright or (None, None)
+        row = plan.photos_add[index]
+        plan.photos_add[index] = row._replace(date=date, width=width, height=height)
+
+
+def fill_replaced(plan, read):
+    """Date the stored photos listed as undated; measure those replaced."""
+    reshaped = {shape.id: index for index, shape in enumerate(plan.photos_reshape)}
     for pk, name, size in plan.undated_replaced:
-        date = photo_date(open_head, name, size, zone)
+        date, upright = read(name, size)
         if date is not None:
             plan.photos_redate.append(PhotoDate(pk, date))
+        if upright is not None and pk in reshaped:
+            plan.photos_reshape[reshaped[pk]] = PhotoShape(pk, *upright)
 
 
 def head_opener(storage):
@@ -56,23 +81,28 @@ def head_opener(storage):
     return lambda name, size: storage.open(name, "rb")
 
 
-def photo_date(open_head, name, size, zone):
-    """The time ``name`` was taken, from its EXIF, or ``None``."""
+def read_head(open_head, name, size, zone):
+    """``(date taken, upright size)`` of ``name`` from its headers, each or
+    both ``None`` when they do not tell or the file cannot be read."""
     try:
         file = open_head(name, size)
         try:
-            return exif_date(file, zone)
+            page = file.read(exifblock.HEAD)  # read once for both
+            return exif_date(file, zone, page), upright_size(file, page)
         finally:
             file.close()
-    except Exception as exc:  # a file that vanished or a failing request: no date
-        logger.warning("Cannot read the EXIF of %s: %s", name, exc)
-        return None
+    except Exception as exc:  # a file that vanished or a failing request
+        logger.warning("Cannot read the headers of %s: %s", name, exc)
+        return None, None
 
 
-def exif_date(file, zone):
-    """``DateTimeOriginal`` (with its offset) of the EXIF of ``file``, or ``None``."""
-    file.seek(0)
-    quick = page_date(file.read(exifblock.HEAD), zone)
+def exif_date(file, zone, page=None):
+    """``DateTimeOriginal`` (with its offset) of the EXIF of ``file``, or ``None``;
+    ``page``, when given, holds the first :data:`.exifblock.HEAD` bytes of it."""
+    if page is None:
+        file.seek(0)
+        page = file.read(exifblock.HEAD)
+    quick = page_date(page, zone)
     if quick is not exifblock.MORE:
         return quick
     located = exifblock.locate(file)
@@ -112,33 +142,13 @@ def page_date(page, zone):
     return parse_date(taken, offset, zone)
 
 
-class Truncated(Exception):
-    """The EXIF block was read in part and the part lacks what is sought."""
-
-
 def exif_strings(tiff):
     """``(DateTimeOriginal, OffsetTimeOriginal)`` strings of a TIFF block."""
-    order = {b"II": "<", b"MM": ">"}[tiff[:2]]
-    first = entries(tiff, order, struct.unpack_from(order + "I", tiff, 4)[0])
+    order, first = first_directory(tiff)
     if EXIF_POINTER not in first:
         return None, None
     exif = entries(tiff, order, first[EXIF_POINTER][2])
     return ascii_value(tiff, exif.get(TAKEN)), ascii_value(tiff, exif.get(OFFSET))
-
-
-def entries(tiff, order, offset):
-    """``{tag: (type, count, value or offset)}`` of the directory at ``offset``."""
-    if offset + 2 > len(tiff):
-        raise Truncated
-    count = struct.unpack_from(order + "H", tiff, offset)[0]
-    if offset + 2 + 12 * count > len(tiff):
-        raise Truncated
-    return {
-        tag: (kind, number, value)
-        for tag, kind, number, value in struct.iter_unpack(
-            order + "HHII", tiff[offset + 2 : offset + 2 + 12 * count]
-        )
-    }
 
 
 def ascii_value(tiff, entry):

@@ -16,7 +16,14 @@ from ..conf import conf
 from ..models import Photo
 from .matching import nfc
 from .report import counted, number
-from .rows import NewPhoto, PhotoDate, PhotoRemoval, PhotoVersion
+from .rows import (
+    NewPhoto,
+    PhotoDate,
+    PhotoRemoval,
+    PhotoShape,
+    PhotoVersion,
+    new_photo_fields,
+)
 from .spool import Spool
 
 __all__ = ["Plan", "Planner", "make_plan"]
@@ -35,6 +42,9 @@ class Plan:
     photos_remove: list = dataclasses.field(default_factory=Spool)  # PhotoRemoval
     photos_redate: list = dataclasses.field(default_factory=Spool)  # PhotoDate
     photos_refresh: list = dataclasses.field(default_factory=Spool)  # PhotoVersion
+    # PhotoShape: replaced files, whose recorded size and colour no longer hold
+    photos_reshape: list = dataclasses.field(default_factory=Spool)
+    sized: bool = False  # whether photos_add holds sizes read from the files
     untouched: list = dataclasses.field(default_factory=list)  # Album
     unchanged: int = 0  # albums of directories the listing did not read again
     photos_in_removed: int = 0  # photos removed with their album
@@ -65,8 +75,9 @@ class Plan:
     def merge(self, part):
         """Add the changes of ``part``, the plan of one album, to this plan."""
         self.albums_rename += part.albums_rename
-        for name in ("photos_add", "photos_remove", "photos_redate", "photos_refresh"):
+        for name in _PHOTO_ROWS:
             getattr(self, name).extend(getattr(part, name))
+        self.sized = self.sized or len(new_photo_fields(part.photos_add)) > 6
         self.noisy |= part.noisy
         self.errors += part.errors
         self.warnings += part.warnings
@@ -74,10 +85,19 @@ class Plan:
 
     def close(self):
         """Let the rows go (and their files)."""
-        for name in ("photos_add", "photos_remove", "photos_redate", "photos_refresh"):
+        for name in _PHOTO_ROWS:
             rows = getattr(self, name)
             if isinstance(rows, Spool):
                 rows.close()
+
+
+_PHOTO_ROWS = (
+    "photos_add",
+    "photos_remove",
+    "photos_redate",
+    "photos_refresh",
+    "photos_reshape",
+)
 
 
 class Planner:
@@ -149,8 +169,9 @@ class Planner:
     def _merge(self, planner, *args, **kwargs):
         """Plan one album with ``planner`` into a plan of its own, date its
         photos, then add it to the plan."""
-        part = Plan(photos_add=[], photos_remove=[], photos_redate=[])
-        part.photos_refresh = []
+        part = Plan(**dict.fromkeys(_PHOTO_ROWS, ()))
+        for name in _PHOTO_ROWS:
+            setattr(part, name, [])
         planner(part, *args, **kwargs)
         if self.dates and (part.undated_added or part.undated_replaced):
             self.dates(part)
@@ -247,6 +268,8 @@ def _sync_photo(plan, row, found_photo, state, full):
     )
     if row.filename != found_photo.filename or replaced:
         plan.photos_refresh.append(PhotoVersion(row.id, found_photo.filename, *listed))
+    if replaced:
+        plan.photos_reshape.append(PhotoShape(row.id))
     if _dated_by_exif(found_photo):
         if replaced or (full and row.date is None):
             plan.undated_replaced.append((row.id, stored.name, stored.size))

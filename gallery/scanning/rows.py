@@ -12,8 +12,10 @@ __all__ = [
     "NewPhoto",
     "PhotoDate",
     "PhotoRemoval",
+    "PhotoShape",
     "PhotoVersion",
     "StoredPhoto",
+    "new_photo_fields",
     "stored_photos",
 ]
 
@@ -31,7 +33,8 @@ class StoredPhoto(typing.NamedTuple):
 
 
 class NewPhoto(typing.NamedTuple):
-    """A photo to insert; ``album_id`` is a pk, or a ``FoundAlbum`` created first."""
+    """A photo to insert; ``album_id`` is a pk, or a ``FoundAlbum`` created first;
+    its upright size when the scan read it from the file's headers."""
 
     album_id: object
     filename: str
@@ -39,6 +42,8 @@ class NewPhoto(typing.NamedTuple):
     size: int | None
     modified: object
     etag: str
+    width: int | None = None
+    height: int | None = None
 
 
 class PhotoVersion(typing.NamedTuple):
@@ -49,6 +54,16 @@ class PhotoVersion(typing.NamedTuple):
     size: int | None
     modified: object
     etag: str
+
+
+class PhotoShape(typing.NamedTuple):
+    """A photo whose file was replaced: its upright size if the scan read it
+    from the new file's headers, else unknown, and no placeholder colour yet."""
+
+    id: int
+    width: int | None = None
+    height: int | None = None
+    placeholder: str = ""
 
 
 class PhotoDate(typing.NamedTuple):
@@ -64,6 +79,14 @@ class PhotoRemoval(typing.NamedTuple):
     id: int
     album: object
     filename: str
+
+
+def new_photo_fields(rows):
+    """The :class:`NewPhoto` fields to write for ``rows``: without the size when
+    no row has one, which spares the database two columns of nulls to parse."""
+    if any(row.width is not None for row in rows):
+        return NewPhoto._fields
+    return NewPhoto._fields[:-2]
 
 
 def stored_photos(rows):

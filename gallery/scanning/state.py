@@ -18,7 +18,14 @@ from .bulk import insert_chunks, insert_rows, prepare, update_chunks
 from .listing import local_root
 from .matching import nfc
 from .order import directory_key_sql, ordered
-from .rows import NewPhoto, PhotoDate, PhotoVersion, StoredPhoto, stored_photos
+from .rows import (
+    NewPhoto,
+    PhotoDate,
+    PhotoShape,
+    PhotoVersion,
+    StoredPhoto,
+    stored_photos,
+)
 
 __all__ = [
     "RACY",
@@ -272,12 +279,15 @@ def apply(plan, progress=None):
     _delete_by_pk(Album, [album.pk for album in plan.albums_remove])
     _update_albums(plan)
     update_chunks(Photo, PhotoVersion._fields[1:], _chunks(plan.photos_refresh))
+    update_chunks(Photo, PhotoShape._fields[1:], _chunks(plan.photos_reshape))
     written.add(len(plan.photos_refresh))
     update_chunks(Photo, PhotoDate._fields[1:], _chunks(plan.photos_redate))
     written.add(len(plan.photos_redate))
     created = _insert_albums(plan.albums_add)
     rows = _chunks(plan.photos_add)
-    insert_chunks(Photo, NewPhoto._fields, rows, foreign=_resolver(created))
+    # Without sizes read from the files, two columns of nulls are left out.
+    fields = NewPhoto._fields if plan.sized else NewPhoto._fields[:-2]
+    insert_chunks(Photo, fields, rows, foreign=_resolver(created))
     written.add(len(plan.photos_add))
 
 

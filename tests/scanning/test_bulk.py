@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import override_settings
 
 from gallery.models import Photo
+from gallery.scanning import bulk as bulk_module
 from gallery.scanning.bulk import insert_rows, update_rows
 from tests.builders import make_album, make_photo
 
@@ -89,3 +90,22 @@ def test_insert_resolves_objects_created_in_the_same_transaction():
         "a.jpg",
         "b.jpg",
     ]
+
+
+@pytest.mark.parametrize("count", [3, 12_001])  # one chunk, and several
+def test_insert_leaves_out_values_past_the_fields(monkeypatch, count):
+    album = make_album()
+    rows = [(album, f"{number}.jpg", "", 987_654) for number in range(count)]
+    sent = []
+    original = bulk_module._narrowed
+    monkeypatch.setattr(
+        bulk_module,
+        "_narrowed",
+        lambda *args: (sent.extend(rows) or rows for rows in original(*args)),
+    )
+    insert_rows(Photo, ("album", "filename", "etag"), rows)
+    photos = Photo.objects.filter(album=album)
+    assert photos.count() == count
+    assert set(photos.values_list("width", flat=True)) == {None}
+    assert {len(row) for row in sent} == {3}  # 987654 is never sent
+    assert rows[0][3] == 987_654  # the rows keep their values

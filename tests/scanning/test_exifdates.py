@@ -189,6 +189,64 @@ def test_replaced_file_is_read_again(phone_tree, read_files):
     assert dates()["IMG_0002.jpg"] == expected
 
 
+def shapes():
+    return {
+        photo.filename: (photo.width, photo.height, photo.placeholder)
+        for photo in Photo.objects.all()
+    }
+
+
+@pytest.mark.django_db
+@override_settings(**PHONE)
+def test_scan_records_upright_sizes_from_the_same_read(phone_tree, read_files):
+    scan()
+    # The sample is stored sideways at 400x600: its EXIF orientation turns it.
+    assert shapes() == {
+        "IMG_0001.HEIC": (600, 400, ""),
+        "PXL_20240101_123456.jpg": (600, 400, ""),
+        "IMG_0002.jpg": (600, 400, ""),
+    }
+    assert len(read_files) == 3  # one opening of each file for both
+
+
+@pytest.mark.django_db
+@override_settings(**PHONE)
+def test_replaced_file_gets_its_new_size(phone_tree, read_files):
+    scan()
+    Photo.objects.update(placeholder="#102030")  # as a first resize records it
+    upright = phone_photo("jpg", phone_exif(orientation=1, taken=None))
+    phone_tree.add(f"{ALBUM}/IMG_0002.jpg", content=upright + b"replaced")
+    scan()
+    assert shapes()["IMG_0002.jpg"] == (400, 600, "")
+    assert shapes()["IMG_0001.HEIC"] == (600, 400, "#102030")  # unchanged file
+
+
+@pytest.mark.django_db
+@override_settings(**PHONE)
+def test_replaced_file_without_a_readable_size_forgets_the_old_one(phone_tree):
+    scan()
+    Photo.objects.update(placeholder="#102030")
+    phone_tree.add(f"{ALBUM}/IMG_0002.jpg", content=b"\xff\xd8\xff not a photo")
+    scan()
+    assert shapes()["IMG_0002.jpg"] == (None, None, "")
+    assert shapes()["IMG_0001.HEIC"] == (600, 400, "#102030")
+
+
+@pytest.mark.django_db
+@override_settings(**dict(PHONE, GALLERY_PHOTO_DATES="pattern"))
+def test_pattern_dates_replaced_file_forgets_its_size(phone_tree, read_files):
+    scan()
+    assert set(shapes().values()) == {(None, None, "")}  # no file read
+    Photo.objects.update(width=600, height=400, placeholder="#102030")
+    phone_tree.add(f"{ALBUM}/IMG_0002.jpg", content=phone_photo("jpg") + b"replaced")
+    scan()
+    assert read_files == []
+    assert shapes()["IMG_0002.jpg"] == (None, None, "")
+    assert shapes()["IMG_0001.HEIC"] == (600, 400, "#102030")
+    scan(full_sync=True)  # nothing replaced: nothing forgotten
+    assert shapes()["IMG_0001.HEIC"] == (600, 400, "#102030")
+
+
 @pytest.mark.django_db
 @override_settings(**dict(PHONE, GALLERY_PHOTO_DATES="pattern"))
 def test_pattern_dates_read_no_file(phone_tree, read_files):
