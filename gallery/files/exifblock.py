@@ -7,7 +7,7 @@ item, which may be anywhere in the file.
 
 import struct
 
-__all__ = ["HEAD", "MORE", "locate", "locate_in_page"]
+__all__ = ["HEAD", "MORE", "Reader", "boxes", "locate", "locate_in_page"]
 
 HEAD = 4096  # bytes read at once from the start of a JPEG file
 MORE = object()  # the first bytes of a file do not tell
