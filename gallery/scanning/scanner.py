@@ -15,7 +15,7 @@ import time
 import typing
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from ..conf import conf
@@ -29,6 +29,7 @@ from .state import (
     Forgotten,
     ScanBusy,
     apply,
+    fingerprint,
     read_state,
     recall,
     remember,
@@ -64,6 +65,7 @@ class ScanReport:
     photos_in_removed: int = 0
     unchanged_directories: int = 0  # not read again: unchanged since the last scan
     fatal: str = ""  # nothing was changed because of this
+    read_fingerprint: str = ""  # of the rows read, to check before writing
     applied: bool = False
     dry_run: bool = False
     seconds: float = 0.0
@@ -161,46 +163,94 @@ def _scan_reporting_failures(report, storage, options):
 
 def _scan_with_memory(report, storage, options):
     """Scan trusting the directory times of the last scan, or again without
-    them when they turn out not to apply any more."""
+    them when they turn out not to apply any more; again too (a few times)
+    when another scan wrote while this one read, on SQLite."""
     memory = recall(storage)
     trusted = not (memory is None or options.full or options.trace)
-    try:
-        _run_phases(report, storage, memory, options, trusted)
-    except Forgotten:  # rows or rules changed since the last scan
-        _run_phases(report, storage, memory, options, trusted=False)
+    for _attempt in range(_ATTEMPTS):
+        try:
+            return _run_phases(report, storage, memory, options, trusted)
+        except Forgotten:  # rows or rules changed since the last scan
+            trusted = False
+        except Overtaken:
+            pass
+    raise ScanBusy(_("Another scan is running; try again later."))
+
+
+_ATTEMPTS = 3
+
+
+class Overtaken(Exception):
+    """Rows changed while a scan read them without the lock."""
 
 
 def _run_phases(report, storage, memory, options, trusted):
     """List, match and plan directory by directory, apply and remember,
-    filling ``report``."""
+    filling ``report``.
+
+    The scan lock is taken before reading, and held until the commit, except
+    on SQLite: it lets one connection write at a time, and a scan would keep
+    the progress and heartbeat of its own run from being written. There, the
+    scan reads without a transaction, then takes the lock and checks that no
+    other scan wrote in the meantime (or reads again: :class:`Overtaken`).
+    """
     progress = options.progress or _no_progress
     progress("list", 0, None)
     known = memory.directories if trusted else None
     listing, directories = walk_storage(storage, known, progress)
     report.unreadable = listing.unreadable
+    scan = functools.partial(_read_and_plan, report, storage, memory, options)
+    if connection.vendor != "sqlite":
+        with transaction.atomic():
+            plan = scan(listing, directories, known, lock=True)
+            if plan is not None:
+                _write(report, plan, memory, listing, options)
+        return
+    try:
+        plan = scan(listing, directories, known, lock=False)
+    except OperationalError as exc:  # SQLite: another connection is writing
+        raise ScanBusy(_("Another scan is running; try again later.")) from exc
+    if plan is None:
+        return
     with transaction.atomic():
-        unchanged = _unchanged(storage, known)
-        state = _read_state(report, memory, options, unchanged)
-        dates = None
-        if conf.PHOTO_DATES == "exif" and not options.dry_run:
-            dates = functools.partial(fill_dates, storage=storage)
-        planner = Planner(state, full=options.full, dates=dates)
-        matcher = Matcher(options.rules, options.trace)
-        report.found = matcher.found
-        try:
-            for _path, files in directories:
-                for found_album in matcher.match_directory(files):
-                    planner.add(found_album)
-        finally:
-            state.photos.close()
-        progress("plan", 0, None)
-        plan = _plan(report, planner, memory, options, listing)
-        if options.dry_run or (plan.refusal and not options.force):
-            return
-        progress("apply", 0, None)
-        _apply(report, plan, progress)
-        _remember(report, memory, listing, options.rules)
-        progress("apply", 1, 1)  # the last chance to stop before the commit
+        wait_for_scan_lock(options.lock_wait)
+        if fingerprint(options.rules) != report.read_fingerprint:
+            raise Overtaken
+        _write(report, plan, memory, listing, options)
+
+
+def _read_and_plan(report, storage, memory, options, listing, directories, known, lock):
+    """Read and plan directory by directory; return the plan, or None when it
+    is not to be applied (a dry run, a refusal)."""
+    progress = options.progress or _no_progress
+    unchanged = _unchanged(storage, known)
+    state = _read_state(report, memory, options, unchanged, lock)
+    dates = None
+    if conf.PHOTO_DATES == "exif" and not options.dry_run:
+        dates = functools.partial(fill_dates, storage=storage)
+    planner = Planner(state, full=options.full, dates=dates)
+    matcher = Matcher(options.rules, options.trace)
+    report.found = matcher.found
+    try:
+        for _path, files in directories:
+            for found_album in matcher.match_directory(files):
+                planner.add(found_album)
+    finally:
+        state.photos.close()
+    progress("plan", 0, None)
+    plan = _plan(report, planner, memory, options, listing)
+    if options.dry_run or (plan.refusal and not options.force):
+        return None
+    return plan
+
+
+def _write(report, plan, memory, listing, options):
+    """Apply ``plan`` and remember the directories, in the transaction."""
+    progress = options.progress or _no_progress
+    progress("apply", 0, None)
+    _apply(report, plan, progress)
+    _remember(report, memory, listing, options.rules)
+    progress("apply", 1, 1)  # the last chance to stop before the commit
 
 
 def _no_progress(phase, done, total):
@@ -223,7 +273,7 @@ def _unchanged(storage, known):
     return unchanged
 
 
-def _read_state(report, memory, options, unchanged):
+def _read_state(report, memory, options, unchanged, lock):
     """Take the scan lock (unless a dry run) and read the albums; their
     photos, but those of albums in ``unchanged``, are read as the planner
     asks for them.
@@ -231,10 +281,12 @@ def _read_state(report, memory, options, unchanged):
     Raise :class:`Forgotten` if directories are trusted to be unchanged but
     the rows or rules changed since the last scan.
     """
-    if not options.dry_run:
+    if lock and not options.dry_run:
         wait_for_scan_lock(options.lock_wait)
     state = read_state(options.full, unchanged)
-    if unchanged and not memory.verify(options.rules, state.albums.values()):
+    if unchanged or not (lock or options.dry_run):  # checked again, or kept
+        report.read_fingerprint = fingerprint(options.rules, state.albums.values())
+    if unchanged and not memory.verify(report.read_fingerprint):
         raise Forgotten
     report.album_names = {album.pk: album.dirpath for album in state.albums.values()}
     return state
@@ -250,8 +302,10 @@ def _plan(report, planner, memory, options, listing):
     unchanged = {nfc(path) for path in listing.unchanged}
     report.unchanged_directories = len(listing.unchanged)
     verify = unchanged and not memory.verified
-    if verify and not memory.verify(options.rules, state.albums.values()):
-        raise Forgotten
+    if verify:
+        current = fingerprint(options.rules, state.albums.values())
+        if not memory.verify(current):
+            raise Forgotten
     planner.unchanged = unchanged
     report.plan = plan = planner.finish(report.found, listing.unreadable)
     report.photos_in_removed = plan.photos_in_removed

@@ -35,6 +35,7 @@ __all__ = [
     "State",
     "StoredPhotos",
     "apply",
+    "fingerprint",
     "read_state",
     "recall",
     "remember",
@@ -212,9 +213,17 @@ class StoredPhotos:
     def _groups(self, some):
         """(album pk, {NFC name: row}) of each album, in the order of ranks."""
         wanted = list(self.ranks) if some and len(self.ranks) <= 500 else None
-        rows = stored_photos(
-            _photo_rows(self.full, self.as_text, wanted, in_order=True, stream=True)
-        )
+        if connection.vendor == "sqlite" and wanted is None:
+            # One query at a time, each read to its end: a statement left
+            # open would keep others from writing (see scanner._run_phases).
+            for pks in _batches(self.ranks):
+                rows = _photo_rows(self.full, self.as_text, pks, in_order=True)
+                yield from self._grouped(stored_photos(rows))
+            return
+        rows = _photo_rows(self.full, self.as_text, wanted, in_order=True, stream=True)
+        yield from self._grouped(stored_photos(rows))
+
+    def _grouped(self, rows):
         ranks, pk, photos = self.ranks, None, {}
         for row in rows:
             if row.album_id != pk:
@@ -225,6 +234,27 @@ class StoredPhotos:
                 photos[nfc(row.filename)] = row
         if photos:
             yield pk, photos
+
+
+_BATCH_PHOTOS = 50_000  # photos read by one query, at most (or one album)
+
+
+def _batches(ranks):
+    """The pks of ``ranks``, in order, in lists of at most 500 albums holding
+    at most ``_BATCH_PHOTOS`` photos (an album of more on its own)."""
+    counts = dict(Photo.objects.order_by().values_list("album").annotate(Count("pk")))
+    batch, photos = [], 0
+    for pk in sorted(ranks, key=ranks.__getitem__):
+        count = counts.get(pk, 0)
+        if not count:
+            continue
+        if batch and (photos + count > _BATCH_PHOTOS or len(batch) == _DELETE_BATCH):
+            yield batch
+            batch, photos = [], 0
+        batch.append(pk)
+        photos += count
+    if batch:
+        yield batch
 
 
 def _nothing():
@@ -372,10 +402,10 @@ class Memory:
     directories: dict = dataclasses.field(default_factory=dict)
     verified: bool = False
 
-    def verify(self, rules, albums):
-        """Whether the rules and the rows (``albums`` and the photos) are still
-        those the directories were remembered with."""
-        self.verified = _fingerprint(rules, albums) == self.fingerprint
+    def verify(self, current):
+        """Whether the rules and rows, whose :func:`fingerprint` is ``current``,
+        are still those the directories were remembered with."""
+        self.verified = current == self.fingerprint
         return self.verified
 
 
@@ -394,7 +424,7 @@ def recall(storage):
     return Memory(key, saved.fingerprint, saved.directories)
 
 
-def _fingerprint(rules, albums=None):
+def fingerprint(rules, albums=None):
     """A digest of the rules and of the rows a scan could find changed by others.
 
     Deleting albums or photos, or renaming a category, changes it; so does a
@@ -416,7 +446,7 @@ def remember(memory, rules, directories, *, changed):
     if directories == memory.directories and not (changed and directories):
         return  # nothing new to remember
     if changed or not memory.verified:
-        memory.fingerprint = _fingerprint(rules)
+        memory.fingerprint = fingerprint(rules)
     state = ScanState(
         storage=memory.key, fingerprint=memory.fingerprint, directories=directories
     )
