@@ -77,7 +77,8 @@ class Plan:
         self.albums_rename += part.albums_rename
         for name in _PHOTO_ROWS:
             getattr(self, name).extend(getattr(part, name))
-        self.sized = self.sized or len(new_photo_fields(part.photos_add)) > 6
+        if not self.sized:
+            self.sized = new_photo_fields(part.photos_add) == NewPhoto._fields
         self.noisy |= part.noisy
         self.errors += part.errors
         self.warnings += part.warnings
@@ -169,9 +170,7 @@ class Planner:
     def _merge(self, planner, *args, **kwargs):
         """Plan one album with ``planner`` into a plan of its own, date its
         photos, then add it to the plan."""
-        part = Plan(**dict.fromkeys(_PHOTO_ROWS, ()))
-        for name in _PHOTO_ROWS:
-            setattr(part, name, [])
+        part = Plan(**{name: [] for name in _PHOTO_ROWS})
         planner(part, *args, **kwargs)
         if self.dates and (part.undated_added or part.undated_replaced):
             self.dates(part)

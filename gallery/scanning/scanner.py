@@ -284,6 +284,7 @@ def _read_state(report, memory, options, unchanged, lock):
     if lock and not options.dry_run:
         wait_for_scan_lock(options.lock_wait)
     state = read_state(options.full, unchanged)
+    report.read_fingerprint = ""  # of this reading, not of an earlier attempt
     if unchanged or not (lock or options.dry_run):  # checked again, or kept
         report.read_fingerprint = fingerprint(options.rules, state.albums.values())
     if unchanged and not memory.verify(report.read_fingerprint):
@@ -303,7 +304,9 @@ def _plan(report, planner, memory, options, listing):
     report.unchanged_directories = len(listing.unchanged)
     verify = unchanged and not memory.verified
     if verify:
-        current = fingerprint(options.rules, state.albums.values())
+        current = report.read_fingerprint or fingerprint(
+            options.rules, state.albums.values()
+        )
         if not memory.verify(current):
             raise Forgotten
     planner.unchanged = unchanged

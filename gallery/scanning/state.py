@@ -220,7 +220,12 @@ class StoredPhotos:
                 rows = _photo_rows(self.full, self.as_text, pks, in_order=True)
                 yield from self._grouped(stored_photos(rows))
             return
-        rows = _photo_rows(self.full, self.as_text, wanted, in_order=True, stream=True)
+        # On SQLite, read to the end at once: a statement left open while the
+        # listing goes on would keep others from writing.
+        stream = connection.vendor != "sqlite"
+        rows = _photo_rows(
+            self.full, self.as_text, wanted, in_order=True, stream=stream
+        )
         yield from self._grouped(stored_photos(rows))
 
     def _grouped(self, rows):

@@ -22,15 +22,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 COUNT = 2000
-PRESETS = {
-    "thumb": (128, 128, True),
-    "thumb2x": (256, 256, True),
-    "row": (960, 320, False),
-    "row2x": (1920, 640, False),
-    "standard": (768, 768, False),
-    "standard2x": (1536, 1536, False),
-    "large": (2560, 2560, False),
-}
 SHAPES = [(1200, 900), (900, 1200), (1200, 800), (1000, 1000)]
 SCREENS = {
     "laptop 1280x800": {"viewport": {"width": 1280, "height": 800}},
@@ -87,7 +78,13 @@ def make_photos(folder):
 
 def serve(side, folder, port):
     """Worker: set the side's gallery up on ``folder``, serve it on ``port``."""
-    from workspace import folder_storages, scan, scan_settings, setup_django
+    from workspace import (
+        TEMPLATE_PRESETS,
+        folder_storages,
+        scan,
+        scan_settings,
+        setup_django,
+    )
 
     folder = Path(folder)
     cache = folder / f"cache-{side}"
@@ -97,7 +94,7 @@ def serve(side, folder, port):
         storages=storages,
         database=str(folder / f"{side}.sqlite3"),
         site=True,
-        GALLERY_RESIZE_PRESETS=PRESETS,
+        GALLERY_RESIZE_PRESETS=TEMPLATE_PRESETS,
         ALLOWED_HOSTS=["127.0.0.1"],
         **scan_settings("UTC"),
     )

@@ -23,15 +23,6 @@ QUICK_ALBUMS, QUICK_PHOTOS = 200, 20
 SMALL_ALBUMS = 100  # of PHOTOS each: the photo page at 10,000 photos too
 REPEAT = 9
 ROUNDS = 2
-PRESETS = {  # those of the default templates; 0.9.1 uses thumb and standard
-    "thumb": (128, 128, True),
-    "thumb2x": (256, 256, True),
-    "row": (960, 320, False),
-    "row2x": (1920, 640, False),
-    "standard": (768, 768, False),
-    "standard2x": (1536, 1536, False),
-    "large": (2560, 2560, False),
-}
 SHAPES = [(4000, 3000), (3000, 4000), (6000, 4000), (4000, 4000)]
 
 
@@ -148,9 +139,9 @@ def workloads(data):
 
 def worker(side, albums_count, photos_count, pages="all"):
     """Build the data and time the workloads of ``pages`` (all, or photo)."""
-    from workspace import setup_django
+    from workspace import TEMPLATE_PRESETS, setup_django
 
-    setup_django(site=True, GALLERY_RESIZE_PRESETS=PRESETS)
+    setup_django(site=True, GALLERY_RESIZE_PRESETS=TEMPLATE_PRESETS)
     from django.test import Client
 
     data = build(int(albums_count), int(photos_count))

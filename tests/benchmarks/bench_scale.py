@@ -33,15 +33,6 @@ REPEAT = 7
 ROUNDS = 2
 MAX_RATIO = 1.5
 BATCH = 50_000
-PRESETS = {  # those of the default templates
-    "thumb": (128, 128, True),
-    "thumb2x": (256, 256, True),
-    "row": (960, 320, False),
-    "row2x": (1920, 640, False),
-    "standard": (768, 768, False),
-    "standard2x": (1536, 1536, False),
-    "large": (2560, 2560, False),
-}
 WORKLOADS = [  # label, visitor, page
     ("index, anonymous", None, "index"),
     ("index, group member", "member", "index"),
@@ -186,7 +177,7 @@ def measure(client, url):
 
 def worker(side, albums_count):
     """Build ``albums_count`` albums in a file database; time and count each page."""
-    from workspace import fresh_database, setup_django
+    from workspace import TEMPLATE_PRESETS, fresh_database, setup_django
 
     folder = tempfile.mkdtemp(prefix="gallery-scale-")
     database = fresh_database(folder, side)
@@ -196,7 +187,7 @@ def worker(side, albums_count):
             admin=True,
             GALLERY_PHOTO_DIR="/nonexistent",
             GALLERY_CACHE_DIR="/nonexistent",
-            GALLERY_RESIZE_PRESETS=PRESETS,
+            GALLERY_RESIZE_PRESETS=TEMPLATE_PRESETS,
         )
         return measure_all(build(int(albums_count)))
     finally:

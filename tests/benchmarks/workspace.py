@@ -15,6 +15,16 @@ import types
 from contextlib import contextmanager
 from pathlib import Path
 
+# The presets of the default templates (0.9.1's use thumb and standard).
+TEMPLATE_PRESETS = {
+    "thumb": (128, 128, True),
+    "thumb2x": (256, 256, True),
+    "row": (960, 320, False),
+    "row2x": (1920, 640, False),
+    "standard": (768, 768, False),
+    "standard2x": (1536, 1536, False),
+    "large": (2560, 2560, False),
+}
 URLCONF = "benchmark_urls"  # a module made by setup_django()
 BASE_HTML = (
     "<!DOCTYPE html><html><head><title>{% block title %}{% endblock %}</title>"
