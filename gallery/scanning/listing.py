@@ -5,8 +5,10 @@ import datetime
 import functools
 import heapq
 import importlib
+import itertools
 import os
 import posixpath
+import sys
 import time
 import typing
 
@@ -14,6 +16,7 @@ from django.core.files.storage import InMemoryStorage
 from django.utils.translation import gettext as _
 
 from ..storages import is_local
+from . import localdirs
 from .order import holds
 
 __all__ = [
@@ -39,6 +42,10 @@ class StoredFile(typing.NamedTuple):
     size: int | None = None
     modified: datetime.datetime | None = None  # aware, UTC
     etag: str = ""
+
+
+# tuple.__new__ with the class bound: no Python call a file.
+_as_stored_file = functools.partial(tuple.__new__, StoredFile)
 
 
 class UnreadableDirectory(typing.NamedTuple):
@@ -97,7 +104,7 @@ def walk_storage(storage, known=None, progress=None):
             raise ListingError(
                 _("The photo directory %(root)s does not exist.") % {"root": root}
             )
-        read = functools.partial(_read_local, root, known or {})
+        read = _LocalReader(root, known or {})
     else:
         read = functools.partial(_read_generic, storage)
     return listing, _walk(listing, read, progress)
@@ -109,8 +116,17 @@ def _walk(listing, read, progress):
 
     ``read(listing, path)`` returns the files and subdirectories of ``path``
     (files None when not read again); it raises ``OSError`` when it cannot.
+    Its ``close()``, if any, is called when the walk ends or is abandoned.
     """
-    pending = [("", "")]  # (path + "/", path): parents come before children
+    try:
+        yield from _walk_in_order(listing, read, progress)
+    finally:
+        if hasattr(read, "close"):
+            read.close()
+
+
+def _walk_in_order(listing, read, progress):
+    pending = [("", "")]  # (walk key, path): parents come before children
     held = []  # (path, files) of the directories above the one being read
     count = 0
     while pending:
@@ -128,7 +144,7 @@ def _walk(listing, read, progress):
             listing.unreadable.append(UnreadableDirectory(path, error))
             continue
         for subdirectory in subdirectories:
-            heapq.heappush(pending, (f"{subdirectory}/", subdirectory))
+            heapq.heappush(pending, (localdirs.walk_key(subdirectory), subdirectory))
         if files:
             count += len(files)
             held.append((path, files))
@@ -137,9 +153,9 @@ def _walk(listing, read, progress):
 
 
 def _root_error(read, exc):
-    if read.func is _read_local:
+    if isinstance(read, _LocalReader):
         message = _("Cannot read %(root)s: %(error)s.")
-        return message % {"root": read.args[0], "error": exc.strerror}
+        return message % {"root": read.root, "error": exc.strerror}
     return _("Cannot list the photo storage: %(error)s") % {"error": exc}
 
 
@@ -166,47 +182,67 @@ def _s3_lister():
     return module.walk_s3
 
 
-def _read_local(root, known, listing, relative):
-    """The files and subdirectories of one directory of a local storage."""
-    # Through a descriptor, each stat() resolves one name instead of a path.
-    fd = os.open(os.path.join(root, relative), os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        identity = os.fstat(fd)
-        if (identity.st_dev, identity.st_ino) in listing.seen:  # a symlink loop
+class _LocalReader:
+    """Reads the directories of a local storage as the walk asks for them, in
+    this process, then ahead of the walk in a child (see :mod:`.localdirs`)
+    once :data:`.localdirs.READ_AHEAD_AFTER` files were read, when the
+    machine has more than one processor."""
+
+    def __init__(self, root, known):
+        self.root = root
+        self.known = known
+        self.pending = set()  # the paths the walk has yet to ask for
+        self.files = 0
+        self.ahead = None
+        self.tried = not _read_ahead_possible()
+
+    def __call__(self, listing, path):
+        self.pending.discard(path)
+        result = self.ahead.take(path) if self.ahead else NotImplemented
+        if result is NotImplemented:
+            self.ahead = None
+            result = localdirs.read_directory(self.root, path, self.known, listing.seen)
+        elif isinstance(result, OSError):
+            raise result
+        if result is None:  # a loop of symbolic links
             return None, []
-        listing.seen.add((identity.st_dev, identity.st_ino))
-        listing.directories[relative] = identity.st_mtime_ns
-        subdirectories = []
-        if known.get(relative) == identity.st_mtime_ns:
-            # Same entries as last time: only the subdirectories are needed.
-            _read_local_subdirs(fd, relative, subdirectories)
-            listing.unchanged.add(relative)
+        identity, mtime, files, subdirectories = result
+        listing.seen.add(identity)
+        listing.directories[path] = mtime
+        self.pending.update(subdirectories)
+        if files is None:  # same entries as last time
+            listing.unchanged.add(path)
             return None, subdirectories
-        return _read_local_dir(fd, relative, subdirectories), subdirectories
-    finally:
-        os.close(fd)
+        names, sizes, mtimes = files
+        self.files += len(names)
+        if not self.tried and self.files >= localdirs.READ_AHEAD_AFTER:
+            self.tried = True
+            if self.pending:
+                self.ahead = localdirs.ReadAhead(
+                    self.root, self.known, listing.seen, self.pending
+                )
+        utc, no_etag = itertools.repeat(datetime.UTC), itertools.repeat("")
+        modified = map(datetime.datetime.fromtimestamp, mtimes, utc)
+        rows = zip(names, sizes, modified, no_etag, strict=False)
+        return list(map(_as_stored_file, rows)), subdirectories
+
+    def close(self):
+        if self.ahead:
+            self.ahead.close()
+            self.ahead = None
 
 
-def _read_local_dir(fd, relative, pending):
-    prefix = f"{relative}/" if relative else ""
-    files = []
-    add, from_timestamp = files.append, datetime.datetime.fromtimestamp
-    utc = datetime.UTC
-    with os.scandir(fd) as entries:
-        for entry in entries:
-            if entry.is_file():
-                stat = entry.stat()
-                modified = from_timestamp(stat.st_mtime, utc)
-                add(StoredFile(prefix + entry.name, stat.st_size, modified))
-            elif entry.is_dir():
-                pending.append(prefix + entry.name)
-    return files
-
-
-def _read_local_subdirs(fd, relative, pending):
-    prefix = f"{relative}/" if relative else ""
-    with os.scandir(fd) as entries:
-        pending.extend(prefix + entry.name for entry in entries if entry.is_dir())
+def _read_ahead_possible():
+    """Whether a child process may read ahead: more than one processor, and
+    this process run by a Python interpreter (not embedded in a server)."""
+    if not localdirs.READ_AHEAD_AFTER:
+        return False
+    try:
+        processors = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        processors = os.cpu_count() or 1
+    executable = os.path.basename(sys.executable or "")
+    return processors > 1 and executable.lower().startswith("python")
 
 
 def _read_generic(storage, listing, relative):

@@ -4,6 +4,7 @@ import dataclasses
 import datetime
 import functools
 import re
+import typing
 import unicodedata
 
 from django.conf import settings
@@ -67,14 +68,17 @@ class Rules:
         return None
 
 
-@dataclasses.dataclass(slots=True)
-class FoundPhoto:
+class FoundPhoto(typing.NamedTuple):
     """A matched file, with the date its name gives."""
 
     stored: object  # StoredFile
     filename: str  # as listed
     date: datetime.datetime | None  # from the p_* captures
     warning: str = ""  # why the captures give no date
+
+
+# tuple.__new__ with the class bound: no Python call a photo.
+_found_photo = functools.partial(tuple.__new__, FoundPhoto)
 
 
 @dataclasses.dataclass
@@ -126,20 +130,24 @@ class Matcher:
         """The valid albums (``FoundAlbum``) the files of one directory make."""
         albums = {}  # category -> FoundAlbum
         found, trace, zone = self.found, self.trace, self.zone
-        match_path, normalize = self.rules.match, unicodedata.normalize
+        patterns, ignores = self.rules.patterns, self.rules.ignores
+        normalize = unicodedata.normalize
         for stored in files:
             name = stored.name
             path = normalize("NFC", name)
-            result = match_path(path)
-            if result is None:
-                found.unmatched.append(path)
-                continue
-            if result == "ignored":
+            # Rules.match(), written out: it runs for every file of the storage.
+            if ignores and any(ignore.match(path) for ignore in ignores):
                 found.ignored_count += 1
                 if trace:
                     found.ignored.append(path)
                 continue
-            category, match = result
+            for category, pattern in patterns:  # noqa: B007 (used below)
+                match = pattern.match(path)
+                if match:
+                    break
+            else:
+                found.unmatched.append(path)
+                continue
             if trace:
                 found.matched.append(path)
             # NFC works per "/"-separated part: the split of both forms agrees.
@@ -154,8 +162,8 @@ class Matcher:
                 albums[category] = album
             elif normal_filename < album.first[0]:
                 album.first = normal_filename, match
-            album.photos[normal_filename] = FoundPhoto(
-                stored, filename, *photo_date(match, zone)
+            album.photos[normal_filename] = _found_photo(
+                (stored, filename, *photo_date(match, zone))
             )
         return [album for album in albums.values() if self._valid(album)]
 
@@ -235,14 +243,26 @@ def photo_date(match, zone):
     parts = match.group(*PHOTO_DATE)
     if None in parts:
         return _NO_DATE
+    year, month, day, hour, minute, second = parts
     try:
         # Made aware without make_aware()'s checks: zoneinfo needs no localize().
-        return datetime.datetime(*map(int, parts), tzinfo=zone), ""
+        # The zone given by position, not by name, spares a third of the call.
+        date = datetime.datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
+            0,
+            zone,
+        )
     except ValueError as exc:
         return None, _("%(path)s: invalid photo time (%(error)s)") % {
             "path": match.string,
             "error": exc,
         }
+    return date, ""
 
 
 @functools.cache

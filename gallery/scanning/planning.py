@@ -7,6 +7,7 @@ that it holds the photos of one album at a time; the rows to write wait in
 """
 
 import dataclasses
+import functools
 
 from django.db.models import Count, Max, Min
 from django.utils.translation import gettext as _
@@ -294,11 +295,12 @@ def _dated_by_exif(found_photo):
 
 
 def _add_photos(plan, album_ref, found_photos):
-    rows = plan.photos_add
     by_exif = conf.PHOTO_DATES == "exif"
     longest = Photo._meta.get_field("filename").max_length
+    first, rows = len(plan.photos_add), []
     for found_photo in found_photos:
-        if len(found_photo.filename) > longest:
+        filename, date, warning = found_photo[1:]
+        if len(filename) > longest:
             path = nfc(found_photo.stored.name)
             plan.noisy.add(path.rpartition("/")[0])
             plan.errors.append(
@@ -306,21 +308,18 @@ def _add_photos(plan, album_ref, found_photos):
                 % {"path": path}
             )
             continue
-        if found_photo.warning:
-            plan.warnings.append(found_photo.warning)
+        if warning:
+            plan.warnings.append(warning)
         stored = found_photo.stored
-        if by_exif and found_photo.date is None and not found_photo.warning:
-            plan.undated_added.append((len(rows), stored.name, stored.size))
-        rows.append(
-            NewPhoto(
-                album_ref,
-                found_photo.filename,
-                found_photo.date,
-                stored.size,
-                stored.modified,
-                stored.etag,
-            )
-        )
+        if by_exif and date is None and not warning:
+            plan.undated_added.append((first + len(rows), stored.name, stored.size))
+        new = album_ref, filename, date, stored.size, stored.modified, stored.etag
+        rows.append(_new_photo((*new, None, None)))
+    plan.photos_add.extend(rows)
+
+
+# tuple.__new__ with the class bound: no Python call a photo.
+_new_photo = functools.partial(tuple.__new__, NewPhoto)
 
 
 def _find_moves(vanished, held, stored):

@@ -97,11 +97,11 @@ def test_insert_leaves_out_values_past_the_fields(monkeypatch, count):
     album = make_album()
     rows = [(album, f"{number}.jpg", "", 987_654) for number in range(count)]
     sent = []
-    original = bulk_module._narrowed
+    original = bulk_module._encode_rows
     monkeypatch.setattr(
         bulk_module,
-        "_narrowed",
-        lambda *args: (sent.extend(rows) or rows for rows in original(*args)),
+        "_encode_rows",
+        lambda *args: sent.extend(encoded := original(*args)) or encoded,
     )
     insert_rows(Photo, ("album", "filename", "etag"), rows)
     photos = Photo.objects.filter(album=album)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import override_settings
 
 from gallery.models import Album, Photo, ScanState
-from gallery.scanning import listing, scanner
+from gallery.scanning import localdirs, scanner
 from gallery.scanning.scanner import scan
 
 pytestmark = pytest.mark.django_db
@@ -35,13 +35,15 @@ def settled(photo_tree):
 def read_files(monkeypatch):
     """Record the directories whose files the listing reads."""
     read = []
-    original = listing._read_local_dir
+    original = localdirs.read_directory
 
-    def read_local_dir(fd, relative, pending):
-        read.append(relative)
-        return original(fd, relative, pending)
+    def read_directory(root, relative, known, seen):
+        result = original(root, relative, known, seen)
+        if result and result[2] is not None:
+            read.append(relative)
+        return result
 
-    monkeypatch.setattr(listing, "_read_local_dir", read_local_dir)
+    monkeypatch.setattr(localdirs, "read_directory", read_directory)
     return read
 
 
