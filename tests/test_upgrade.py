@@ -273,3 +273,37 @@ def test_initial_migration_is_the_0_9_1_schema(upgraded_db):
     call_command("sqlmigrate", "gallery", "0001", database=upgraded_db, stdout=out)
     expected = dump_path("sqlmigrate-0001").read_text(encoding="utf-8")
     assert statements(out.getvalue()) == statements(expected)
+
+
+def album_indexes(alias):
+    """The indexes of the photo table: (columns, unique), names left out."""
+    db = connections[alias]
+    with db.cursor() as cursor:
+        constraints = db.introspection.get_constraints(cursor, "gallery_photo")
+    return {
+        (tuple(c["columns"]), c["unique"])
+        for c in constraints.values()
+        if c["index"] and not c["primary_key"] and "album_id" in c["columns"]
+    }
+
+
+def test_album_index_goes_and_comes_back(upgraded_db):
+    """0.9.1 indexed a photo's album alone; 0007 drops that index, which the
+    unique (album, filename) index makes redundant, and restores it on the
+    way back. The photos stay."""
+    alone = (("album_id",), False)
+    call_command("migrate", "gallery", "0006", database=upgraded_db, verbosity=0)
+    assert alone in album_indexes(upgraded_db)
+    photos = snapshot(upgraded_db)["gallery_photo"]
+    assert photos[1], "the dump holds photos"
+
+    call_command("migrate", "gallery", "0007", database=upgraded_db, verbosity=0)
+    assert album_indexes(upgraded_db) == {
+        (("album_id", "filename"), True),
+        (("album_id", "date", "filename"), False),
+    }
+    assert snapshot(upgraded_db)["gallery_photo"] == photos
+
+    call_command("migrate", "gallery", "0006", database=upgraded_db, verbosity=0)
+    assert alone in album_indexes(upgraded_db)
+    assert snapshot(upgraded_db)["gallery_photo"] == photos

@@ -203,7 +203,7 @@ def _hourly_texts(zone, convert):
                 return convert(value)
             prefix = hours[hour] = _hour_prefix(value, zone)
         if not prefix:  # an hour not mapped to a whole hour of ``zone``
-            return str(value.astimezone(zone))[:-6]
+            return convert(value)
         # % formats these numbers in two thirds of the time of an f-string.
         if value.microsecond:
             rest = value.minute, value.second, value.microsecond
@@ -239,9 +239,9 @@ def _sqlite_datetime_text(zone):
             return value if value is None else str(value)
         if zone is None:  # USE_TZ = False: naive, in the default time zone
             return str(timezone.make_naive(value))
-        if value.tzinfo is not zone:
-            value = value.astimezone(zone)
-        return str(value)[:-6]  # without "+00:00"
+        # Naive, then written: an offset in seconds (a city's mean time
+        # before standard time) is longer than "+00:00".
+        return str(value.astimezone(zone).replace(tzinfo=None))
 
     return convert
 

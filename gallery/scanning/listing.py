@@ -218,7 +218,7 @@ class _LocalReader:
         if not self.tried and self.files >= localdirs.READ_AHEAD_AFTER:
             self.tried = True
             if self.pending:
-                self.ahead = localdirs.ReadAhead(
+                self.ahead = localdirs.ReadAhead.start(
                     self.root, self.known, listing.seen, self.pending
                 )
         utc, no_etag = itertools.repeat(datetime.UTC), itertools.repeat("")

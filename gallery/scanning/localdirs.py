@@ -90,7 +90,7 @@ class ReadAhead:
 
     def __init__(self, root, known, seen, pending):
         self._process = subprocess.Popen(
-            [sys.executable, "-I", "-S", os.path.abspath(__file__)],
+            self.command(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -103,6 +103,20 @@ class ReadAhead:
             self._process.stdin.close()
         except OSError:  # it stopped at once; take() will tell
             pass
+
+    @staticmethod
+    def command():
+        """The child's command line: this interpreter, isolated, on this file."""
+        return [sys.executable, "-I", "-S", os.path.abspath(__file__)]
+
+    @classmethod
+    def start(cls, root, known, seen, pending):
+        """A new :class:`ReadAhead`, or None (and a warning) if it cannot start."""
+        try:
+            return cls(root, known, seen, pending)
+        except OSError as exc:
+            logger.warning("The scan reads the photo directories itself: %s", exc)
+            return None
 
     def take(self, path):
         """The child's answer for ``path``, as :func:`read_directory` gives it

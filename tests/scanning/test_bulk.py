@@ -6,6 +6,8 @@ import zoneinfo
 import pytest
 from django.db import connection
 from django.test import override_settings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gallery.models import Photo
 from gallery.scanning import bulk as bulk_module
@@ -109,3 +111,54 @@ def test_insert_leaves_out_values_past_the_fields(monkeypatch, count):
     assert set(photos.values_list("width", flat=True)) == {None}
     assert {len(row) for row in sent} == {3}  # 987654 is never sent
     assert rows[0][3] == 987_654  # the rows keep their values
+
+
+# Zones whose hours do not all map to whole hours of UTC: offsets in
+# minutes, a summer time of half an hour, offsets of the 19th century.
+ODD_ZONES = [
+    "Asia/Kathmandu",
+    "Asia/Kolkata",
+    "America/St_Johns",
+    "Australia/Lord_Howe",
+    "Europe/Paris",
+    "Pacific/Chatham",
+]
+
+
+@pytest.mark.parametrize("database_zone", [UTC, zoneinfo.ZoneInfo("Asia/Kathmandu")])
+def test_hourly_texts_are_those_of_each_value(database_zone):
+    """The texts written an hour at a time are those of each value alone."""
+    convert = bulk_module._sqlite_datetime_text(database_zone)
+    # With a naive one, and without the last day of the calendar when the
+    # database's zone is ahead of UTC: it has no text there.
+    values = [*DATES, datetime.datetime(2013, 1, 19, 19, 12, 43)]
+    if database_zone is not UTC:
+        values = [value for value in values if not value or value.year < 9999]
+    for name in ODD_ZONES:
+        zone = zoneinfo.ZoneInfo(name)
+        for year in (1850, 1970, 2013, 2024):
+            # Every half hour of the year: each change of offset, both folds.
+            start = datetime.datetime(year, 1, 1, tzinfo=zone)
+            for step in range(0, 366 * 48, 7):
+                local = start + datetime.timedelta(minutes=30 * step, seconds=step)
+                values += [local, local.replace(fold=1, microsecond=step)]
+    expected = [convert(value) for value in values]
+    assert bulk_module._sqlite_texts(database_zone)(values) == expected
+
+
+@given(
+    st.lists(
+        st.datetimes(
+            min_value=datetime.datetime(1, 1, 2),
+            max_value=datetime.datetime(9999, 12, 30),
+            timezones=st.sampled_from([UTC, *map(zoneinfo.ZoneInfo, ODD_ZONES)]),
+            allow_imaginary=True,
+        )
+        | st.none(),
+        max_size=50,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_hourly_texts_of_any_datetimes(values):
+    convert = bulk_module._sqlite_datetime_text(UTC)
+    assert bulk_module._sqlite_texts(UTC)(values) == [convert(v) for v in values]
