@@ -121,10 +121,7 @@ def _batched(rows, size=10_000):
 def _sqlite_max_params():
     """The most parameters a statement may have on this SQLite connection."""
     connection.ensure_connection()
-    getlimit = getattr(connection.connection, "getlimit", None)  # Python 3.11+
-    if getlimit is None:
-        return connection.features.max_query_params
-    return getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
 
 
 def _execute_many(sql, columns, chunks, foreign=None, grouped=None):

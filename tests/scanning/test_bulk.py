@@ -4,8 +4,9 @@ import datetime
 import zoneinfo
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -162,3 +163,31 @@ def test_hourly_texts_are_those_of_each_value(database_zone):
 def test_hourly_texts_of_any_datetimes(values):
     convert = bulk_module._sqlite_datetime_text(UTC)
     assert bulk_module._sqlite_texts(UTC)(values) == [convert(v) for v in values]
+
+
+@pytest.mark.parametrize("count", [1, 3, 4, 5, 11])
+def test_insert_in_groups_writes_each_row_once(monkeypatch, count):
+    """On SQLite, rows go four at a time here: whole groups, a padded one."""
+    monkeypatch.setattr(bulk_module, "_GROUP_ROWS", 4)
+    album = make_album()
+    rows = [
+        (album, f"{number}.jpg", DATES[number % 3], number, "")
+        for number in range(count)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows(Photo, ("album", "filename", "date", "size", "etag"), rows)
+    assert len(queries) == 1  # one statement, however many rows
+    stored = Photo.objects.filter(album=album).order_by("size")
+    assert [(p.filename, p.date, p.size, p.etag) for p in stored] == [
+        row[1:] for row in rows
+    ]
+    assert Photo.objects.count() == count  # no row of the padding
+
+
+def test_insert_in_groups_fails_as_a_whole(monkeypatch):
+    monkeypatch.setattr(bulk_module, "_GROUP_ROWS", 4)
+    album = make_album()
+    rows = [(album, f"{number % 5}.jpg", "") for number in range(7)]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(Photo, ("album", "filename", "etag"), rows)
+    assert not Photo.objects.exists()

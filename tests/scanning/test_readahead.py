@@ -145,9 +145,9 @@ def test_scan_with_a_child_writes_the_same_rows(tree, children, monkeypatch):
     Photo.objects.all().delete()
     monkeypatch.setattr(localdirs, "READ_AHEAD_AFTER", 0)
     scan(full=True)
-    assert sorted(
-        Photo.objects.values_list("album__dirpath", "filename", "size")
-    ) == rows
+    assert (
+        sorted(Photo.objects.values_list("album__dirpath", "filename", "size")) == rows
+    )
     assert len(rows) == sum(number % 4 + 1 for number in range(len(TREE)))
 
 
@@ -156,7 +156,9 @@ def test_failing_child_leaves_the_walk_to_this_process(
 ):
     program = "import sys; sys.stderr.write('cannot start'); sys.exit(3)"
     monkeypatch.setattr(
-        localdirs.ReadAhead, "command", staticmethod(lambda: [sys.executable, "-c", program])
+        localdirs.ReadAhead,
+        "command",
+        staticmethod(lambda: [sys.executable, "-c", program]),
     )
     with caplog.at_level(logging.WARNING, logger="gallery.scanning"):
         ahead = walked(tree.storage())
@@ -178,7 +180,9 @@ def test_child_answering_for_another_path_is_stopped(
         "sys.stdout.flush(); sys.stdin.read()"
     )
     monkeypatch.setattr(
-        localdirs.ReadAhead, "command", staticmethod(lambda: [sys.executable, "-c", program])
+        localdirs.ReadAhead,
+        "command",
+        staticmethod(lambda: [sys.executable, "-c", program]),
     )
     with caplog.at_level(logging.WARNING, logger="gallery.scanning"):
         ahead = walked(tree.storage())
@@ -190,11 +194,11 @@ def test_child_answering_for_another_path_is_stopped(
     assert ahead == walked(tree.storage())
 
 
-def test_child_that_cannot_be_started_is_a_warning(
-    tree, children, monkeypatch, caplog
-):
+def test_child_that_cannot_be_started_is_a_warning(tree, children, monkeypatch, caplog):
     monkeypatch.setattr(
-        localdirs.ReadAhead, "command", staticmethod(lambda: [str(tree.root / "no-python")])
+        localdirs.ReadAhead,
+        "command",
+        staticmethod(lambda: [str(tree.root / "no-python")]),
     )
     with caplog.at_level(logging.WARNING, logger="gallery.scanning"):
         order, _ = walked(tree.storage())
