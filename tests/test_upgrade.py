@@ -283,7 +283,10 @@ def album_indexes(alias):
     return {
         (tuple(c["columns"]), c["unique"])
         for c in constraints.values()
-        if c["index"] and not c["primary_key"] and "album_id" in c["columns"]
+        # PostgreSQL tells a unique constraint from the index behind it.
+        if (c["index"] or c["unique"])
+        and not c["primary_key"]
+        and "album_id" in c["columns"]
     }
 
 
