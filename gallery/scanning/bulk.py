@@ -238,8 +238,8 @@ def _hourly_texts(zone, convert):
     as Django stores them on SQLite (``convert`` gives that of naive ones).
 
     It converts and writes the date and hour once for each hour of the values'
-    own time: a photo's file and its neighbours' share it, and formatting it
-    anew each time is a fifth of writing the rows of a scan.
+    own time, which a photo shares with its neighbours: formatting each value
+    whole took a fifth of the time of a first scan.
     """
     hours = {}  # (tzinfo, fold, year, month, day, hour) -> "YYYY-MM-DD HH:" or ""
     hour_of = operator.attrgetter("tzinfo", "fold", "year", "month", "day", "hour")
@@ -271,7 +271,7 @@ def _hour_prefix(value, zone):
     minutes, a change of offset within the hour, the ends of the calendar)."""
     try:
         start = value.replace(minute=0, second=0, microsecond=0).astimezone(zone)
-        end = (value.replace(minute=59, second=59, microsecond=999999)).astimezone(zone)
+        end = value.replace(minute=59, second=59, microsecond=999999).astimezone(zone)
     except OverflowError:
         return ""
     aligned = not (start.minute or start.second or start.microsecond)

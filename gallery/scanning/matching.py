@@ -57,16 +57,6 @@ class Rules:
         patterns = [(category, p.pattern, p.flags) for category, p in self.patterns]
         return patterns, [(ignore.pattern, ignore.flags) for ignore in self.ignores]
 
-    def match(self, path):
-        """Return ``(category, match)``, ``"ignored"``, or ``None`` when unmatched."""
-        if self.ignores and any(ignore.match(path) for ignore in self.ignores):
-            return "ignored"
-        for category, pattern in self.patterns:
-            found = pattern.match(path)
-            if found:
-                return category, found
-        return None
-
 
 class FoundPhoto(typing.NamedTuple):
     """A matched file, with the date its name gives."""
@@ -135,7 +125,8 @@ class Matcher:
         for stored in files:
             name = stored.name
             path = normalize("NFC", name)
-            # Rules.match(), written out: it runs for every file of the storage.
+            # Ignored if an ignore matches, else the first pattern that
+            # matches gives the category (explain.explain() says the same).
             if ignores and any(ignore.match(path) for ignore in ignores):
                 found.ignored_count += 1
                 if trace:

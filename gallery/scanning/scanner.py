@@ -237,6 +237,7 @@ def _read_and_plan(report, storage, memory, options, listing, directories, known
                 planner.add(found_album)
     finally:
         state.photos.close()
+        directories.close()  # and the process reading ahead, if any
     progress("plan", 0, None)
     plan = _plan(report, planner, memory, options, listing)
     if options.dry_run or (plan.refusal and not options.force):
