@@ -233,9 +233,10 @@ class _LocalReader:
 
 
 def _read_ahead_possible():
-    """Whether a child process may read ahead: more than one processor, and
-    this process run by a Python interpreter (not embedded in a server)."""
-    if not localdirs.READ_AHEAD_AFTER:
+    """Whether a child process may read ahead: more than one processor, this
+    process run by a Python interpreter (not embedded in a server), and the
+    child's program a file (not in a zip archive)."""
+    if not localdirs.READ_AHEAD_AFTER or not os.path.isfile(localdirs.__file__):
         return False
     try:
         processors = len(os.sched_getaffinity(0))

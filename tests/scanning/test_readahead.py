@@ -243,3 +243,12 @@ def test_read_ahead_needs_processors_and_an_interpreter(
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: processors)
     monkeypatch.setattr(sys, "executable", executable)
     assert listing._read_ahead_possible() is possible
+
+
+def test_read_ahead_needs_its_program_as_a_file(monkeypatch, tmp_path):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(sys, "executable", "/usr/bin/python3")
+    assert listing._read_ahead_possible()
+    archive = str(tmp_path / "site.zip" / "gallery" / "scanning" / "localdirs.py")
+    monkeypatch.setattr(localdirs, "__file__", archive)
+    assert not listing._read_ahead_possible()
