@@ -88,8 +88,9 @@ def test_child_reads_what_the_walk_would_read(tree, children, answers, monkeypat
     assert len(children) == 1
     assert len(answers) > len(TREE)  # every directory but the root
     assert "2014/loop" in answers  # a loop is answered too, as one
-    monkeypatch.setattr(localdirs, "READ_AHEAD_AFTER", 0)
+    monkeypatch.setattr(listing, "_read_ahead_possible", lambda: False)
     alone = walked(tree.storage())
+    assert len(children) == 1  # none for the walk alone
     assert ahead == alone
     names = [stored.name for _, files in ahead[0] for stored in files]
     assert TREE[6] + "/0.jpg" in names  # as listed, in NFD
@@ -143,7 +144,7 @@ def test_scan_with_a_child_writes_the_same_rows(tree, children, monkeypatch):
     assert len(children) == 1
     rows = sorted(Photo.objects.values_list("album__dirpath", "filename", "size"))
     Photo.objects.all().delete()
-    monkeypatch.setattr(localdirs, "READ_AHEAD_AFTER", 0)
+    monkeypatch.setattr(listing, "_read_ahead_possible", lambda: False)
     scan(full=True)
     assert (
         sorted(Photo.objects.values_list("album__dirpath", "filename", "size")) == rows
@@ -151,10 +152,9 @@ def test_scan_with_a_child_writes_the_same_rows(tree, children, monkeypatch):
     assert len(rows) == sum(number % 4 + 1 for number in range(len(TREE)))
 
 
-def test_failing_child_leaves_the_walk_to_this_process(
-    tree, children, answers, monkeypatch, caplog
-):
-    program = "import sys; sys.stderr.write('cannot start'); sys.exit(3)"
+def walked_with_child(tree, monkeypatch, caplog, program):
+    """A walk of ``tree`` with ``program`` as the child reading ahead, and the
+    warnings; the walk gives what it gives without a child."""
     monkeypatch.setattr(
         localdirs.ReadAhead,
         "command",
@@ -162,12 +162,19 @@ def test_failing_child_leaves_the_walk_to_this_process(
     )
     with caplog.at_level(logging.WARNING, logger="gallery.scanning"):
         ahead = walked(tree.storage())
-    assert answers == []
-    (record,) = caplog.records
-    assert "exit status 3" in record.getMessage()
-    assert "cannot start" in record.getMessage()
-    monkeypatch.setattr(localdirs, "READ_AHEAD_AFTER", 0)
+    warnings = [record.getMessage() for record in caplog.records]
+    monkeypatch.setattr(listing, "_read_ahead_possible", lambda: False)
     assert ahead == walked(tree.storage())
+    return warnings
+
+
+def test_failing_child_leaves_the_walk_to_this_process(
+    tree, children, answers, monkeypatch, caplog
+):
+    program = "import sys; sys.stderr.write('cannot start'); sys.exit(3)"
+    (warning,) = walked_with_child(tree, monkeypatch, caplog, program)
+    assert answers == []
+    assert "exit status 3" in warning and "cannot start" in warning
 
 
 def test_child_answering_for_another_path_is_stopped(
@@ -179,19 +186,11 @@ def test_child_answering_for_another_path_is_stopped(
         "sys.stdout.buffer.write(struct.pack('<I', len(data)) + data);"
         "sys.stdout.flush(); sys.stdin.read()"
     )
-    monkeypatch.setattr(
-        localdirs.ReadAhead,
-        "command",
-        staticmethod(lambda: [sys.executable, "-c", program]),
-    )
-    with caplog.at_level(logging.WARNING, logger="gallery.scanning"):
-        ahead = walked(tree.storage())
+    (warning,) = walked_with_child(tree, monkeypatch, caplog, program)
     assert answers == []
-    assert "gave no answer" in caplog.records[0].getMessage()
+    assert "gave no answer" in warning
     (child,) = children
     assert child._process.returncode is not None  # stopped
-    monkeypatch.setattr(localdirs, "READ_AHEAD_AFTER", 0)
-    assert ahead == walked(tree.storage())
 
 
 def test_child_that_cannot_be_started_is_a_warning(tree, children, monkeypatch, caplog):
