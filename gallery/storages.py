@@ -1,6 +1,7 @@
 """Access to the photo storage and the cache storage."""
 
 import functools
+import threading
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -17,7 +18,32 @@ from .conf import conf
 KINDS = ("photo", "cache")
 
 
-@functools.cache
+def _built_once(function):
+    """Memoise ``function`` of one argument, called once for each argument
+    even when several threads first ask at the same time (the first requests
+    of a server): a setting that builds a new storage at each call, such as
+    an in-memory one, must give every thread the same storage."""
+    values, lock = {}, threading.RLock()
+
+    @functools.wraps(function)
+    def memo(argument):
+        try:
+            return values[argument]
+        except KeyError:
+            with lock:
+                if argument not in values:
+                    values[argument] = function(argument)
+                return values[argument]
+
+    def cache_clear():
+        with lock:
+            values.clear()
+
+    memo.cache_clear = cache_clear
+    return memo
+
+
+@_built_once
 def get_storage(kind):
     """Return the storage configured for ``kind``, "photo" or "cache"."""
     if kind not in KINDS:
