@@ -262,7 +262,7 @@ def _hourly_texts(zone, convert):
     return text
 
 
-_HOUR = datetime.timedelta(hours=1)
+_HOUR_SPAN = datetime.timedelta(minutes=59, seconds=59, microseconds=999999)
 
 
 def _hour_prefix(value, zone):
@@ -275,7 +275,7 @@ def _hour_prefix(value, zone):
     except OverflowError:
         return ""
     aligned = not (start.minute or start.second or start.microsecond)
-    if aligned and end - start == _HOUR - datetime.timedelta(microseconds=1):
+    if aligned and end - start == _HOUR_SPAN:
         return str(start)[:14]
     return ""
 

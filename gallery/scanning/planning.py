@@ -298,10 +298,9 @@ def _add_photos(plan, album_ref, found_photos):
     by_exif = conf.PHOTO_DATES == "exif"
     longest = Photo._meta.get_field("filename").max_length
     first, rows = len(plan.photos_add), []
-    for found_photo in found_photos:
-        filename, date, warning = found_photo[1:]
+    for stored, filename, date, warning in found_photos:
         if len(filename) > longest:
-            path = nfc(found_photo.stored.name)
+            path = nfc(stored.name)
             plan.noisy.add(path.rpartition("/")[0])
             plan.errors.append(
                 _("%(path)s: file name too long for the database; skipped")
@@ -310,7 +309,6 @@ def _add_photos(plan, album_ref, found_photos):
             continue
         if warning:
             plan.warnings.append(warning)
-        stored = found_photo.stored
         if by_exif and date is None and not warning:
             plan.undated_added.append((first + len(rows), stored.name, stored.size))
         new = album_ref, filename, date, stored.size, stored.modified, stored.etag
